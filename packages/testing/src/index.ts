@@ -1,0 +1,1 @@
+export const x = (a: number): number => a + 1;
