@@ -1,0 +1,47 @@
+// Prints `tests: N passed, M failed` over every package's last tap run, read from the raw
+// TAP files tap keeps in <package>/.tap/test-results. Each assertion counts once; a test
+// file that crashed or was killed counts as one failure.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Parser } from 'tap-parser';
+
+const roots = ['packages', 'examples'].flatMap((dir) => {
+  try {
+    return readdirSync(dir).map((name) => join(dir, name));
+  } catch {
+    return [];
+  }
+});
+roots.push('bench');
+
+function tapFiles(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? tapFiles(path) : path.endsWith('.tap') ? [path] : [];
+  });
+}
+
+let passed = 0;
+let failed = 0;
+for (const root of roots) {
+  for (const file of tapFiles(join(root, '.tap', 'test-results'))) {
+    const events = Parser.parse(readFileSync(file, 'utf8'), { flat: true });
+    let fileFailed = 0;
+    for (const [event, result] of events) {
+      if (event !== 'assert' || result.todo || result.skip) continue;
+      if (result.ok) passed += 1;
+      else fileFailed += 1;
+    }
+    const complete = events.find(([event]) => event === 'complete')?.[1];
+    // A file that crashed, timed out or never planned counts as one failure at least.
+    if (!complete?.ok && fileFailed === 0) fileFailed = 1;
+    failed += fileFailed;
+  }
+}
+console.log(`tests: ${passed} passed, ${failed} failed`);
