@@ -1,0 +1,377 @@
+import type { Fallback, ResolvedRole } from '@redis-infra/config-resolver';
+import { Command } from 'ioredis';
+import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import { classifyConnectError, isAvailabilityFailure, redactedMessage } from './classify.js';
+import { type ConnectionKind, clusterOptions, redisOptions } from './client-options.js';
+import { RedisConnectError, RedisUnavailableError } from './errors.js';
+import { LeasePool } from './lease-pool.js';
+import {
+  type CommandGuard,
+  type ManagedClient,
+  ManagedCluster,
+  ManagedRedis,
+} from './managed-client.js';
+import { pendingCommands, waitUntil } from './pending.js';
+import { readClusterSlots, readServerInfo } from './server-info.js';
+import { SuccessWindow } from './success-window.js';
+import type {
+  ClusterSlots,
+  LastError,
+  ManagerEvents,
+  ManagerOptions,
+  RoleHealth,
+} from './types.js';
+
+/** What an endpoint needs from its manager. */
+export interface EndpointHost {
+  readonly fallback: Fallback;
+  readonly healthCheckIntervalMs: number;
+  readonly options: ManagerOptions;
+  /** Emits a manager event for one role. */
+  emit<K extends keyof ManagerEvents>(event: K, ...args: ManagerEvents[K]): void;
+}
+
+const probes = new WeakSet<Command>();
+const noop = () => {};
+const CONNECT_GRACE_MS = 50;
+const PASS_THROUGH: CommandGuard = { admit: () => undefined, onSuccess: noop, onFailure: noop };
+
+/**
+ * The connections of one Redis endpoint, shared by every role that resolves to it: the
+ * pool behind `client()`, the leases behind `withConnection()`, the subscriber, and the
+ * breaker, counts and health they share.
+ */
+export class Endpoint implements CommandGuard {
+  /** Settings (of the first role; every role here has the same connection settings). */
+  readonly settings: ResolvedRole;
+  /** Roles served by this endpoint. */
+  readonly roles: string[] = [];
+  /** Pooled connections behind `client()`. */
+  readonly clients: ManagedClient[];
+  readonly breaker: CircuitBreaker;
+  readonly leases: LeasePool;
+  readonly #window = new SuccessWindow();
+  readonly #host: EndpointHost;
+  #subscriber: ManagedClient | undefined;
+  #phase: 'idle' | 'connecting' | 'running' | 'closed' = 'idle';
+  #available = false;
+  #downSince: number | undefined;
+  #authFailed = false;
+  #next = 0;
+  #reconnects = 0;
+  #lastError: LastError | undefined;
+  #latencyMs: number | undefined;
+  #server: RoleHealth['server'] = null;
+  #cluster: ClusterSlots | undefined;
+  #healthTimer: NodeJS.Timeout | undefined;
+  #lastErrorObject: unknown;
+
+  constructor(settings: ResolvedRole, host: EndpointHost) {
+    this.settings = settings;
+    this.#host = host;
+    this.breaker = new CircuitBreaker(host.options.breaker ?? {}, (state) =>
+      this.#onBreaker(state),
+    );
+    this.clients = Array.from({ length: settings.poolSize }, () => this.create('pool'));
+    this.leases = new LeasePool(this, host.options.lease ?? {});
+  }
+
+  /** Roles of this endpoint, for messages. */
+  get label(): string {
+    return this.roles.join(', ');
+  }
+
+  /** Whether commands can be served now. */
+  get available(): boolean {
+    return this.#available;
+  }
+
+  /** Creates a managed connection of this endpoint, wired to its breaker and counts. */
+  create(kind: ConnectionKind): ManagedClient {
+    const { settings } = this;
+    const policy = this.#host.options.reconnect ?? {};
+    const authFailed = () => this.#authFailed;
+    const client =
+      settings.mode === 'cluster'
+        ? new ManagedCluster(
+            (settings.nodes as NonNullable<ResolvedRole['nodes']>).map((n) => ({ ...n })),
+            clusterOptions(settings, kind, policy, authFailed),
+          )
+        : new ManagedRedis(redisOptions(settings, kind, policy, authFailed));
+    client.managed = {
+      // The subscriber must resubscribe as soon as its connection is back, breaker or not.
+      guard: kind === 'subscriber' ? PASS_THROUGH : this,
+      queueing: true,
+      retryReadsOnTimeout: settings.retryOnTimeout && kind === 'pool',
+      nonBlockingTimeoutMs:
+        kind === 'lease' || client instanceof ManagedCluster
+          ? settings.commandTimeoutMs
+          : undefined,
+    };
+    client.on('error', (error: unknown) => this.#record(error));
+    client.on('ready', () => this.#onReady());
+    client.on('close', () => this.#recompute());
+    client.on('reconnecting', (delayMs: number) => {
+      this.#reconnects++;
+      this.#emit('reconnecting', { delayMs });
+    });
+    return client;
+  }
+
+  // --- CommandGuard: on every command -------------------------------------------------
+
+  admit(client: ManagedClient, command: Command): Error | undefined {
+    const status = client.status;
+    // `connect`: the handshake (AUTH, HELLO, SELECT, the ready check) must go through.
+    if (status === 'connect' || client.managed.queueing) return undefined;
+    const state = this.breaker.state;
+    if (state === 'closed' ? status === 'ready' : probes.has(command)) return undefined;
+    this.#window.fail();
+    return new RedisUnavailableError(
+      this.label,
+      state === 'closed'
+        ? 'no connection is up; reconnecting in the background'
+        : `its circuit breaker is ${state}`,
+    );
+  }
+
+  readonly onSuccess = (): void => {
+    this.#window.ok();
+    this.breaker.success();
+  };
+
+  readonly onFailure = (error: unknown): void => {
+    if (!isAvailabilityFailure(error)) {
+      this.onSuccess();
+      return;
+    }
+    this.#window.fail();
+    this.#record(error);
+    this.breaker.failure();
+  };
+
+  // --- client(), subscriber() ---------------------------------------------------------
+
+  /** A pooled connection: round robin (or least pending) over the ready ones. */
+  pick(): ManagedClient {
+    const { clients } = this;
+    const n = clients.length;
+    if (n === 1) return clients[0] as ManagedClient;
+    if (this.#host.options.poolStrategy === 'least-pending') return leastPending(clients);
+    for (let i = 0; i < n; i++) {
+      this.#next = (this.#next + 1) % n;
+      const client = clients[this.#next] as ManagedClient;
+      if (client.status === 'ready') return client;
+    }
+    return clients[this.#next] as ManagedClient;
+  }
+
+  /** The endpoint's pub/sub connection, created and connected on first use. */
+  subscriber(): ManagedClient {
+    if (!this.#subscriber) {
+      this.#subscriber = this.create('subscriber');
+      this.#subscriber.connect().catch(noop);
+    }
+    return this.#subscriber;
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------
+
+  /**
+   * Connects the pool and waits until every connection is ready, an authentication
+   * failure, or `connectTimeoutMs`. Resolves with the reason when the endpoint is not
+   * available by then (the caller decides between failing and the fallback).
+   */
+  async connect(): Promise<RedisConnectError | undefined> {
+    this.#phase = 'connecting';
+    for (const client of this.clients) client.connect().catch(noop);
+    const allReady = () => this.clients.every((c) => c.status === 'ready');
+    // The grace lets ioredis report its own connect timeout first, so a reason is always known.
+    await waitUntil(
+      () => allReady() || this.#authFailed,
+      this.settings.connectTimeoutMs + CONNECT_GRACE_MS,
+    );
+    this.#phase = 'running';
+    // Waiting for a connection was for the first connect only: from now on nothing waits.
+    for (const client of this.clients) settle(client);
+    this.#recompute();
+    this.#startHealthChecks();
+    if (this.#available) return undefined;
+    this.#downSince = Date.now();
+    const error = this.#lastErrorObject;
+    const failure = new RedisConnectError(
+      this.label,
+      this.settings.endpoint,
+      classifyConnectError(error),
+      redactedMessage(error, this.settings),
+    );
+    this.#enterFallback(failure.message);
+    return failure;
+  }
+
+  /** Announces the fallback, in a config that allows it. */
+  #enterFallback(reason: string): void {
+    if (this.#host.fallback === 'memory') this.#emit('fallback', { reason });
+  }
+
+  /**
+   * Stops timers, lets pending commands finish (up to `timeoutMs`), then disconnects every
+   * connection. Called once, by the manager.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    this.#phase = 'closed';
+    clearInterval(this.#healthTimer);
+    this.breaker.dispose();
+    const all = [
+      ...this.clients,
+      ...this.leases.close(),
+      ...(this.#subscriber ? [this.#subscriber] : []),
+    ];
+    await waitUntil(() => all.every((c) => pendingCommands(c) === 0), timeoutMs);
+    for (const client of all) client.disconnect();
+  }
+
+  // --- health -------------------------------------------------------------------------
+
+  /** This endpoint's health as one role reports it; reads cached state only. */
+  health(): RoleHealth {
+    const ready = this.clients.filter((c) => c.status === 'ready').length;
+    const health: RoleHealth = {
+      status: this.#status(ready),
+      latencyMs: this.#latencyMs ?? null,
+      mode: this.settings.mode,
+      endpoint: this.settings.endpoint,
+      pool: {
+        size: this.clients.length,
+        ready,
+        busy: this.leases.busy,
+        waiting: this.leases.waiting,
+      },
+      breaker: this.breaker.state,
+      reconnects: this.#reconnects,
+      successRate: this.#window.rate(),
+      lastError: this.#lastError ?? null,
+      server: this.#server,
+    };
+    if (this.#cluster) health.cluster = this.#cluster;
+    return health;
+  }
+
+  #status(ready: number): RoleHealth['status'] {
+    if (this.#phase === 'closed') return 'closed';
+    if (this.#phase !== 'running') return 'connecting';
+    if (!this.#available) return this.#host.fallback === 'memory' ? 'fallback' : 'down';
+    return ready < this.clients.length ? 'degraded' : 'up';
+  }
+
+  #startHealthChecks(): void {
+    const interval = this.#host.healthCheckIntervalMs;
+    if (interval > 0) {
+      this.#healthTimer = setInterval(() => void this.check(), interval);
+      this.#healthTimer.unref();
+    }
+    void this.check();
+  }
+
+  /** Measures a PING round trip and refreshes what the server says of itself. */
+  async check(): Promise<void> {
+    const client = this.clients.find((c) => c.status === 'ready');
+    if (!client || !this.#available) return;
+    try {
+      const started = performance.now();
+      await client.ping();
+      this.#latencyMs = Math.round((performance.now() - started) * 100) / 100;
+      this.#server = await readServerInfo(client);
+      if (this.settings.mode === 'cluster') this.#cluster = await readClusterSlots(client);
+    } catch {
+      // Counted by the guard; health shows it through the breaker and the success rate.
+    }
+  }
+
+  // --- state changes ------------------------------------------------------------------
+
+  #record(error: unknown): void {
+    this.#lastErrorObject = error;
+    const { code } = error as { code?: unknown };
+    this.#lastError = {
+      message: redactedMessage(error, this.settings),
+      code: typeof code === 'string' ? code : undefined,
+      at: new Date().toISOString(),
+    };
+    if (classifyConnectError(error) === 'auth') this.#authFailed = true;
+    this.#emit('error', { error: new RedisUnavailableError(this.label, this.#lastError.message) });
+  }
+
+  #onReady(): void {
+    this.#authFailed = false;
+    this.breaker.success();
+    this.#recompute();
+  }
+
+  #onBreaker(state: BreakerState): void {
+    if (state === 'open') this.#emit('breakerOpen', {});
+    else if (state === 'closed') this.#emit('breakerClose', {});
+    else this.#probe();
+    this.#recompute();
+  }
+
+  /** Half-open: one PING on a ready connection decides (through the guard's counts). */
+  #probe(): void {
+    const client = this.clients.find((c) => c.status === 'ready');
+    if (!client) return;
+    const ping = new Command('ping', []);
+    probes.add(ping);
+    ping.promise.catch(noop);
+    client.sendCommand(ping);
+  }
+
+  #recompute(): void {
+    const available =
+      this.#phase === 'running' &&
+      this.breaker.state === 'closed' &&
+      this.clients.some((c) => c.status === 'ready');
+    if (available === this.#available) return;
+    this.#available = available;
+    if (available) {
+      const downSince = this.#downSince;
+      this.#downSince = undefined;
+      this.#emit('ready', {});
+      if (downSince !== undefined) this.#emit('recovered', { downtimeMs: Date.now() - downSince });
+      void this.check();
+      return;
+    }
+    this.#downSince = Date.now();
+    // Every connection is gone (or the breaker opened): fail fast until one answers again.
+    if (this.breaker.state === 'closed') this.breaker.open();
+    this.#enterFallback(this.#lastError?.message ?? 'Redis stopped answering');
+  }
+
+  #emit<K extends keyof ManagerEvents>(event: K, payload: Omit<ManagerEvents[K][0], 'role'>): void {
+    for (const role of this.roles)
+      this.#host.emit(event, ...([{ ...payload, role }] as unknown as ManagerEvents[K]));
+  }
+}
+
+/**
+ * Ends a connection's first-connect phase: commands no longer wait for it. A cluster keeps
+ * ioredis' offline queue, which it needs to follow MOVED to a node it has just met; the
+ * deadline armed at send time bounds the wait.
+ */
+export function settle(client: ManagedClient): void {
+  client.managed.queueing = false;
+  if (client instanceof ManagedRedis) client.options.enableOfflineQueue = false;
+}
+
+/** The ready connection with the fewest commands waiting for a reply. */
+function leastPending(clients: ManagedClient[]): ManagedClient {
+  let best = clients[0] as ManagedClient;
+  let bestPending = Number.POSITIVE_INFINITY;
+  for (const client of clients) {
+    const pending = client.status === 'ready' ? pendingCommands(client) : Number.POSITIVE_INFINITY;
+    if (pending < bestPending) {
+      best = client;
+      bestPending = pending;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import { type ManagedClient, ManagedCluster } from './managed-client.js';
+
+/** The ioredis internals read here: commands sent and awaiting a reply, or queued before sending (a cluster has no `commandQueue` of its own). */
+interface Queues {
+  commandQueue: { length: number };
+  offlineQueue: { length: number };
+}
+
+function queued(client: Redis | ManagedCluster): number {
+  const { commandQueue, offlineQueue } = client as unknown as Queues;
+  return client.autoPipelineQueueSize + (commandQueue?.length ?? 0) + offlineQueue.length;
+}
+
+/** Commands a connection (or every node of a cluster) has sent or queued and not yet settled. */
+export function pendingCommands(client: ManagedClient): number {
+  if (client instanceof ManagedCluster)
+    return client.nodes().reduce((sum, node) => sum + queued(node), queued(client));
+  return queued(client);
+}
+
+/** Resolves with `true` once `done()` holds (checked every 10 ms), or with `done()` after `timeoutMs`. */
+export function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (done()) return resolve(true);
+    const finish = (value: boolean) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve(value);
+    };
+    const poll = setInterval(() => done() && finish(true), 10);
+    const timer = setTimeout(() => finish(done()), timeoutMs);
+  });
+}
