@@ -1,2 +1,6 @@
-// The public surface of this package lands with its issue (#6); until then it exports nothing.
-export {};
+export { AlreadyRegisteredError, RedisInfraPluginError } from './errors.js';
+export type { Exposure, HealthCheck, HealthReport, HealthStatus } from './health/report.js';
+export type { HealthOptions } from './health/routes.js';
+export type { RateLimitOptions, RedisInfraOptions } from './options.js';
+export { redisInfra, redisInfra as default } from './plugin.js';
+export type { Algorithm } from './rate-limit/store.js';

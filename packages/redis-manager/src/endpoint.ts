@@ -196,7 +196,10 @@ export class Endpoint implements CommandGuard {
     for (const client of this.clients) settle(client);
     this.#recompute();
     this.#startHealthChecks();
-    if (this.#available) return undefined;
+    if (this.#available) {
+      await this.check(); // health has a latency and the server's version from the start
+      return undefined;
+    }
     this.#downSince = Date.now();
     const error = this.#lastErrorObject;
     const failure = new RedisConnectError(
@@ -270,7 +273,6 @@ export class Endpoint implements CommandGuard {
       this.#healthTimer = setInterval(() => void this.check(), interval);
       this.#healthTimer.unref();
     }
-    void this.check();
   }
 
   /** Measures a PING round trip and refreshes what the server says of itself. */
