@@ -10,8 +10,10 @@ import {
   type ManagedClient,
   ManagedCluster,
   ManagedRedis,
+  settle,
 } from './managed-client.js';
 import { pendingCommands, waitUntil } from './pending.js';
+import { leastPending, roundRobin } from './pick.js';
 import { readClusterSlots, readServerInfo } from './server-info.js';
 import { SuccessWindow } from './success-window.js';
 import type {
@@ -57,7 +59,7 @@ export class Endpoint implements CommandGuard {
   #available = false;
   #downSince: number | undefined;
   #authFailed = false;
-  #next = 0;
+  #cursor = 0;
   #reconnects = 0;
   #lastError: LastError | undefined;
   #latencyMs: number | undefined;
@@ -154,16 +156,9 @@ export class Endpoint implements CommandGuard {
 
   /** A pooled connection: round robin (or least pending) over the ready ones. */
   pick(): ManagedClient {
-    const { clients } = this;
-    const n = clients.length;
-    if (n === 1) return clients[0] as ManagedClient;
-    if (this.#host.options.poolStrategy === 'least-pending') return leastPending(clients);
-    for (let i = 0; i < n; i++) {
-      this.#next = (this.#next + 1) % n;
-      const client = clients[this.#next] as ManagedClient;
-      if (client.status === 'ready') return client;
-    }
-    return clients[this.#next] as ManagedClient;
+    if (this.#host.options.poolStrategy === 'least-pending') return leastPending(this.clients);
+    this.#cursor = roundRobin(this.clients, this.#cursor);
+    return this.clients[this.#cursor] as ManagedClient;
   }
 
   /** The endpoint's pub/sub connection, created and connected on first use. */
@@ -352,28 +347,4 @@ export class Endpoint implements CommandGuard {
     for (const role of this.roles)
       this.#host.emit(event, ...([{ ...payload, role }] as unknown as ManagerEvents[K]));
   }
-}
-
-/**
- * Ends a connection's first-connect phase: commands no longer wait for it. A cluster keeps
- * ioredis' offline queue, which it needs to follow MOVED to a node it has just met; the
- * deadline armed at send time bounds the wait.
- */
-export function settle(client: ManagedClient): void {
-  client.managed.queueing = false;
-  if (client instanceof ManagedRedis) client.options.enableOfflineQueue = false;
-}
-
-/** The ready connection with the fewest commands waiting for a reply. */
-function leastPending(clients: ManagedClient[]): ManagedClient {
-  let best = clients[0] as ManagedClient;
-  let bestPending = Number.POSITIVE_INFINITY;
-  for (const client of clients) {
-    const pending = client.status === 'ready' ? pendingCommands(client) : Number.POSITIVE_INFINITY;
-    if (pending < bestPending) {
-      best = client;
-      bestPending = pending;
-    }
-  }
-  return best;
 }

@@ -1,6 +1,6 @@
-import { type Endpoint, settle } from './endpoint.js';
+import type { Endpoint } from './endpoint.js';
 import { PoolError, RedisUnavailableError } from './errors.js';
-import type { ManagedClient } from './managed-client.js';
+import { type ManagedClient, settle } from './managed-client.js';
 import { waitUntil } from './pending.js';
 import type { LeaseOptions } from './types.js';
 

@@ -114,3 +114,13 @@ function retryOnce(client: ManagedClient, command: Command): void {
     client.sendCommand(retry);
   };
 }
+
+/**
+ * Ends a connection's first-connect phase: commands no longer wait for it. A cluster keeps
+ * ioredis' offline queue, which it needs to follow MOVED to a node it has just met; the
+ * deadline armed at send time bounds the wait.
+ */
+export function settle(client: ManagedClient): void {
+  client.managed.queueing = false;
+  if (client instanceof ManagedRedis) client.options.enableOfflineQueue = false;
+}

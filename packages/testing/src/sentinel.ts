@@ -1,5 +1,6 @@
 import type { Owner } from './owner.js';
-import { baseConfig, launch, quote, type RedisServer, startRedis } from './redis-server.js';
+import { baseConfig, quote } from './redis-conf.js';
+import { launch, type RedisServer, startRedis } from './redis-server.js';
 import { waitForSync } from './replication.js';
 import { waitFor } from './wait.js';
 
