@@ -220,11 +220,9 @@ export class Endpoint implements CommandGuard {
     this.#phase = 'closed';
     clearInterval(this.#healthTimer);
     this.breaker.dispose();
-    const all = [
-      ...this.clients,
-      ...this.leases.close(),
-      ...(this.#subscriber ? [this.#subscriber] : []),
-    ];
+    // The subscriber's commands wait for their connection by design: it is not waited for.
+    this.#subscriber?.disconnect();
+    const all = [...this.clients, ...this.leases.close()];
     await waitUntil(() => all.every((c) => pendingCommands(c) === 0), timeoutMs);
     for (const client of all) client.disconnect();
   }
@@ -233,9 +231,9 @@ export class Endpoint implements CommandGuard {
 
   /** This endpoint's health as one role reports it; reads cached state only. */
   health(): RoleHealth {
-    const ready = this.clients.filter((c) => c.status === 'ready').length;
+    const ready = this.#ready();
     const health: RoleHealth = {
-      status: this.#status(ready),
+      status: this.status(ready),
       latencyMs: this.#latencyMs ?? null,
       mode: this.settings.mode,
       endpoint: this.settings.endpoint,
@@ -255,7 +253,15 @@ export class Endpoint implements CommandGuard {
     return health;
   }
 
-  #status(ready: number): RoleHealth['status'] {
+  /** Pooled connections that are ready. */
+  #ready(): number {
+    let ready = 0;
+    for (const client of this.clients) if (client.status === 'ready') ready++;
+    return ready;
+  }
+
+  /** The role status from cached state. */
+  status(ready = this.#ready()): RoleHealth['status'] {
     if (this.#phase === 'closed') return 'closed';
     if (this.#phase !== 'running') return 'connecting';
     if (!this.#available) return this.#host.fallback === 'memory' ? 'fallback' : 'down';

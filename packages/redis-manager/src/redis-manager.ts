@@ -106,14 +106,18 @@ export class RedisManager extends EventEmitter<ManagerEvents> {
     return this.#endpoint(role).subscriber();
   }
 
-  /** The resolved settings of `role` (mode, key prefix, timeouts). */
+  /**
+   * The resolved settings of `role` (mode, key prefix, timeouts). Roles that share
+   * connections run on the pool of the first of them; its settings are the connection's.
+   */
   settings(role = 'main'): ResolvedRole {
-    return this.#endpoint(role).settings;
+    this.#endpoint(role);
+    return this.config.roles[role] as ResolvedRole;
   }
 
-  /** The status of `role`, from cached state. */
+  /** The status of `role`, from cached state (cheap: no health report is built). */
   state(role = 'main'): RoleStatus {
-    return this.#endpoint(role, true).health().status;
+    return this.#endpoint(role, true).status();
   }
 
   /** Every role's health, from cached state: never waits on Redis. */

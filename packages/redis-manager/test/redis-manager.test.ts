@@ -22,11 +22,7 @@ t.test('standalone: roles on one endpoint share exactly poolSize connections', a
     'poolSize connections, not per role',
   );
   t.equal(manager.state('main'), 'up');
-  t.equal(
-    manager.settings('cache').name,
-    'main',
-    'shared roles report the settings of the first role',
-  );
+  t.equal(manager.settings('cache').name, 'cache', 'each role reports its own settings');
 });
 
 t.test('roles on different databases get their own connections', async (t) => {

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { Bus, type BusMessage } from './bus.js';
+import { decodeEnvelope } from './envelope.js';
+import { type CacheError, L2Error } from './errors.js';
+import type { KeySpace } from './keys.js';
+import { entrySize, type L1Entry, MemoryTier } from './l1.js';
+import { RedisTier } from './l2.js';
+import { Counters } from './stats.js';
+import { TagVersions } from './tags.js';
+import type { ResolvedOptions } from './types.js';
+
+/** A Redis operation failed (counted and reported already). */
+export const FAILED = Symbol('redis failed');
+export type Failed = typeof FAILED;
+
+/**
+ * What every namespace of one cache shares: the tiers, tag versions, bus, counters and
+ * in-flight loads, and the read path through both tiers (`write.ts` has the write path).
+ */
+export class CacheCore {
+  readonly options: ResolvedOptions;
+  readonly l1: MemoryTier;
+  readonly redis: RedisTier;
+  readonly tags: TagVersions;
+  readonly stats = new Counters();
+  readonly bus: Bus | undefined;
+  /** Loads running in this process, by Redis key (single-flight). */
+  readonly flights = new Map<string, Promise<unknown>>();
+  /** Lease renewals running (stopped by `close()`). */
+  readonly renewals = new Set<NodeJS.Timeout>();
+  /** Keys whose stale value is being refreshed in the background. */
+  readonly refreshing = new Set<string>();
+  /** Callers waiting for another instance's load, by Redis key; a bus message wakes them. */
+  readonly waiters = new Map<string, Set<() => void>>();
+  /** Owner of the leases this process takes. */
+  readonly id = randomUUID();
+  /** Counts tag invalidations seen, to notice one that ran while a loader did. */
+  tagEpoch = 0;
+  closed = false;
+  readonly #onRecovered = ({ role }: { role: string }): void => {
+    if (role === this.redis.role) this.desync();
+  };
+
+  constructor(options: ResolvedOptions, channel: string) {
+    this.options = options;
+    this.l1 = new MemoryTier(options.l1.maxEntries, options.l1.maxBytes);
+    this.redis = new RedisTier(options.manager, options.role);
+    this.tags = new TagVersions(options.l1.maxEntries, this.redis);
+    options.manager.on('recovered', this.#onRecovered);
+    if (options.bus) {
+      const host = { apply: (m: BusMessage) => this.apply(m), desync: () => this.desync() };
+      this.bus = new Bus(
+        options.manager,
+        this.redis,
+        channel,
+        options.bus.heartbeatMs,
+        this.stats,
+        host,
+      );
+      this.bus.start();
+    }
+  }
+
+  /** L1 can no longer be trusted (reconnect, lost bus message, Redis back after an outage): drop it. */
+  desync(): void {
+    if (this.l1.entries > 0) this.stats.drops++;
+    this.l1.clear();
+    this.tags.clear();
+    this.tagEpoch++;
+  }
+
+  /** Applies another instance's message to L1. */
+  apply(message: BusMessage): void {
+    if (message.op === 'c') {
+      this.l1.deletePrefix(message.prefix);
+      return;
+    }
+    if (message.op === 't') {
+      this.tagEpoch++;
+      for (const [tagKey, version] of message.tags)
+        if (version > 0) this.tags.learn(tagKey, version);
+        else this.tags.forget(tagKey);
+      return;
+    }
+    for (const key of message.keys) {
+      this.l1.delete(key);
+      const waiting = this.waiters.get(key);
+      if (waiting) for (const wake of [...waiting]) wake();
+    }
+  }
+
+  /** The value to hand out from an entry: the entry's own, or a copy with `clone`. */
+  out(entry: L1Entry): unknown {
+    return this.options.l1.clone ? structuredClone(entry.value) : entry.value;
+  }
+
+  /** Whether an entry may be served stale now: within its grace, with current tags. */
+  usableStale(entry: L1Entry | undefined, now: number): entry is L1Entry {
+    return (
+      entry !== undefined &&
+      entry.staleUntil > now &&
+      (entry.tags === undefined || this.tags.current(entry.tags, entry.versions as number[]))
+    );
+  }
+
+  /** Keeps an entry in L1 (a copy of its value with `clone`). */
+  keep(redisKey: string, entry: L1Entry): void {
+    if (this.options.l1.clone) entry.value = structuredClone(entry.value);
+    this.l1.set(redisKey, entry);
+  }
+
+  /**
+   * Runs a Redis operation. On failure (or while the role is down) counts it, reports it,
+   * and resolves with `FAILED`, or throws an `L2Error` with `suppressL2Errors: false`.
+   */
+  async attempt<T>(operation: () => Promise<T>): Promise<T | Failed> {
+    if (!this.redis.available())
+      return this.fail(new Error('the role is down or in fallback: serving from memory'), false);
+    try {
+      return await operation();
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  /**
+   * Counts a Redis failure and reports it to `onError` (not a step skipped while the role is
+   * down: the manager reports the outage once); throws unless errors are suppressed.
+   */
+  fail(cause: unknown, report = true): Failed {
+    this.stats.l2Errors++;
+    const error = new L2Error(this.redis.role, cause);
+    if (report) this.report(error);
+    if (!this.options.suppressL2Errors) throw error;
+    return FAILED;
+  }
+
+  /** Runs a Redis operation nobody waits for (lease renewal, release): failures are counted and reported, never thrown. */
+  quietly(operation: () => Promise<unknown>): void {
+    void (async () => {
+      try {
+        await operation();
+      } catch (cause) {
+        this.stats.l2Errors++;
+        this.report(new L2Error(this.redis.role, cause));
+      }
+    })();
+  }
+
+  /** Hands an absorbed error to `onError`. */
+  report(error: CacheError): void {
+    this.options.onError?.(error);
+  }
+
+  /** Reads one entry from Redis: the entry, `undefined` (missing, foreign, expired, tag invalidated) or `FAILED`. */
+  read(ns: KeySpace, redisKey: string): Promise<L1Entry | undefined | Failed> {
+    return this.attempt(async () => {
+      const text = await this.redis.get(redisKey);
+      return text === null ? undefined : this.decode(ns, redisKey, text);
+    });
+  }
+
+  /** Reads several entries (one `MGET` per slot), in the order of `redisKeys`, or `FAILED`. */
+  readMany(
+    ns: KeySpace,
+    redisKeys: readonly string[],
+  ): Promise<Array<L1Entry | undefined> | Failed> {
+    return this.attempt(async () => {
+      const texts = await this.redis.mget(redisKeys);
+      return Promise.all(
+        texts.map((text, i) =>
+          text === null ? undefined : this.decode(ns, redisKeys[i] as string, text),
+        ),
+      );
+    });
+  }
+
+  /** A stored string as an entry, or `undefined` when it is not a valid, current entry of ours. */
+  async decode(ns: KeySpace, redisKey: string, text: string): Promise<L1Entry | undefined> {
+    const envelope = decodeEnvelope(text);
+    if (!envelope || envelope.staleUntil <= Date.now()) return undefined;
+    let value: unknown;
+    try {
+      value = this.options.serializer.deserialize(envelope.payload);
+    } catch {
+      return undefined;
+    }
+    if (value === undefined) return undefined;
+    const { expiresAt, staleUntil, versions } = envelope;
+    const tags = envelope.tags?.map((tag) => ns.tag(tag));
+    if (tags && !(await this.tags.verify(tags, versions as number[]))) return undefined;
+    return {
+      value,
+      expiresAt,
+      staleUntil,
+      tags,
+      versions,
+      size: entrySize(redisKey, envelope.payload),
+    };
+  }
+
+  /** Stops listening; drops L1. The manager stays open (it is the caller's). */
+  close(): void {
+    this.closed = true;
+    for (const renewal of this.renewals) clearInterval(renewal);
+    this.options.manager.off('recovered', this.#onRecovered);
+    this.bus?.close();
+    this.l1.clear();
+    this.tags.clear();
+  }
+}

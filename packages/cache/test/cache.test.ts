@@ -1,0 +1,174 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { setTimeout as sleep } from 'node:timers/promises';
+import t from 'tap';
+import { type CacheEvent, cacheChannel } from '../src/index.js';
+import { standalone } from './helpers.js';
+
+t.test('set, get, has, delete: L2 round trip, then L1 hits without Redis', async (t) => {
+  const { redis, cache } = await standalone(t, { namespace: 'users' }, { keyPrefix: 'app:' });
+  t.equal(cache.name, 'users');
+  t.equal(await cache.get('u1'), undefined, 'a miss');
+  await cache.set('u1', { name: 'Ada', tags: ['x'] });
+  t.same(await cache.get('u1'), { name: 'Ada', tags: ['x'] });
+  t.equal(await cache.has('u1'), true);
+  const stored = String(await redis.call('GET', 'app:users:u1'));
+  t.match(stored, /^RIC1\n\{"e":\d+,"s":\d+\}\n\{"name":"Ada","tags":\["x"\]\}$/, 'the envelope');
+  const pttl = Number(await redis.call('PTTL', 'app:users:u1'));
+  t.ok(pttl > 53_000 && pttl <= 66_000, `PX with ±10% jitter (${pttl})`);
+
+  const before = cache.stats();
+  redis.pause();
+  t.same(await cache.get('u1'), { name: 'Ada', tags: ['x'] }, 'an L1 hit needs no Redis');
+  redis.resume();
+  t.equal(cache.stats().l1.hits, before.l1.hits + 1);
+
+  await cache.delete('u1');
+  t.equal(await cache.get('u1'), undefined);
+  t.equal(await cache.has('u1'), false);
+  t.equal(await redis.call('EXISTS', 'app:users:u1'), 0);
+});
+
+t.test(
+  'another process writing L2 is seen after L1 expires; values come back uncopied',
+  async (t) => {
+    const { redis, cache } = await standalone(t, { ttl: 100, jitter: 0 });
+    const value = { n: 1 };
+    await cache.set('k', value);
+    t.equal(await cache.get('k'), value, 'the same object: no copy');
+    await sleep(120);
+    t.equal(await cache.get('k'), undefined, 'expired');
+    t.equal(await redis.call('EXISTS', 'cache:k'), 0, 'no grace: Redis dropped it too');
+  },
+);
+
+t.test('clone: callers get copies, so mutating them leaves the cache alone', async (t) => {
+  const { cache } = await standalone(t, { l1: { clone: true } });
+  const value = { list: [1] };
+  await cache.set('k', value);
+  value.list.push(2);
+  const first = await cache.get<{ list: number[] }>('k');
+  t.same(first, { list: [1] });
+  first?.list.push(3);
+  t.same(await cache.get('k'), { list: [1] });
+  t.same(await cache.getOrSet('k', () => ({ list: [] })), { list: [1] });
+});
+
+t.test('getMany, setMany, deleteMany', async (t) => {
+  const { cache, redis } = await standalone(t);
+  await cache.setMany<unknown>([
+    { key: 'a', value: 1 },
+    { key: 'b', value: 'two', ttl: 5_000 },
+    { key: 'c', value: null },
+  ]);
+  t.same(await cache.getMany(['a', 'b', 'c', 'd']), [1, 'two', null, undefined]);
+  await redis.call('DEL', 'cache:a');
+  const other = await cache.getMany(['a']);
+  t.same(other, [1], 'from L1');
+  await cache.deleteMany(['a', 'b']);
+  t.same(await cache.getMany(['a', 'b', 'c']), [undefined, undefined, null]);
+  t.same(await cache.getMany([]), []);
+  await cache.deleteMany([]);
+  await cache.namespace('empty').clear();
+});
+
+t.test('namespaces: prefixes, isolation, clear of one namespace only', async (t) => {
+  const { cache, redis } = await standalone(t, { namespace: 'app' });
+  const users = cache.namespace('users');
+  const posts = cache.namespace('posts');
+  t.equal(users.name, 'app:users');
+  await users.set('1', 'ada');
+  await posts.set('1', 'hello');
+  await cache.set('1', 'root');
+  t.equal(await redis.call('EXISTS', 'app:users:1'), 1);
+  t.equal(await users.get('1'), 'ada');
+  t.equal(await posts.get('1'), 'hello');
+  await users.clear();
+  t.equal(await users.get('1'), undefined);
+  t.equal(await posts.get('1'), 'hello');
+  t.equal(await cache.get('1'), 'root');
+  t.equal(await redis.call('EXISTS', 'app:posts:1'), 1);
+  await cache.clear();
+  t.equal(await posts.get('1'), undefined, 'clearing a namespace clears those under it');
+  t.equal(await cache.get('1'), undefined);
+  t.throws(() => cache.namespace('#tags'), { code: 'E_INVALID_OPTION' });
+  t.throws(() => cache.namespace(''), { code: 'E_INVALID_OPTION' });
+});
+
+t.test('any string is a key: unicode, spaces, __proto__, 10 KB', async (t) => {
+  const { cache, redis } = await standalone(t);
+  const keys = [
+    'ключ 🔑',
+    'with space',
+    '__proto__',
+    'constructor',
+    '#hash',
+    '',
+    'x'.repeat(10_000),
+  ];
+  for (const [i, key] of keys.entries()) await cache.set(key, i);
+  for (const [i, key] of keys.entries()) t.equal(await cache.get(key), i, `key ${i}`);
+  const names = (await redis.call('KEYS', '*')) as string[];
+  t.ok(
+    names.every((name) => Buffer.byteLength(name) < 260),
+    'long keys are hashed',
+  );
+  t.ok(names.includes('cache:__proto__'));
+  t.ok(
+    names.some((name) => name.startsWith('cache:#h:')),
+    'reserved first character hashed',
+  );
+  t.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+t.test('stats and the diagnostics channel', async (t) => {
+  const { cache } = await standalone(t);
+  const events: CacheEvent[] = [];
+  const listener = (event: unknown) => events.push(event as CacheEvent);
+  subscribe('redis-infra:cache', listener);
+  t.teardown(() => unsubscribe('redis-infra:cache', listener));
+  t.equal(cacheChannel.hasSubscribers, true);
+  t.equal(cache.stats().hitRatio, 0);
+  await cache.get('k');
+  await cache.set('k', 1);
+  await cache.get('k');
+  await cache.getOrSet('k', () => 2);
+  await cache.invalidateTags(['t']);
+  await cache.clear();
+  const stats = cache.stats();
+  t.match(stats, {
+    hits: 2,
+    misses: 1,
+    l1: { hits: 2, misses: 1, entries: 0 },
+    l2: { hits: 0, misses: 1, errors: 0 },
+    bus: { connected: true, published: Number },
+  });
+  t.equal(stats.hitRatio, 2 / 3);
+  t.same(
+    events.map((e) => [e.op, e.hit, e.tier]),
+    [
+      ['get', false, 'none'],
+      ['set', false, 'none'],
+      ['get', true, 'l1'],
+      ['getOrSet', true, 'l1'],
+      ['invalidateTags', false, 'none'],
+      ['clear', false, 'none'],
+    ],
+  );
+  t.match(events[0], { namespace: 'cache', key: 'k' });
+});
+
+t.test('close: calls reject with E_CACHE_CLOSED; the manager stays open', async (t) => {
+  const { cache, manager } = await standalone(t);
+  await cache.set('k', 1);
+  await cache.close();
+  await cache.close();
+  await t.rejects(cache.get('k'), { code: 'E_CACHE_CLOSED', message: /^@redis-infra\/cache: / });
+  await t.rejects(cache.set('k', 1), { code: 'E_CACHE_CLOSED' });
+  await t.rejects(
+    cache.getOrSet('k', () => 1),
+    { code: 'E_CACHE_CLOSED' },
+  );
+  await t.rejects(cache.getMany(['k']), { code: 'E_CACHE_CLOSED' });
+  await t.rejects(cache.delete('k'), { code: 'E_CACHE_CLOSED' });
+  t.equal(await manager.client('cache').ping(), 'PONG');
+});
