@@ -1,4 +1,5 @@
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { CacheOptions } from '@redis-infra/cache';
 import type { ConfigOptions } from '@redis-infra/config-resolver';
 import type { ManagerOptions } from '@redis-infra/redis-manager';
 import type { LogLevel } from 'fastify';
@@ -20,6 +21,12 @@ export interface RateLimitOptions
   insuranceKeys?: number;
 }
 
+/** The cache behind `fastify.cache` and `config.cache` routes: `createCache`'s options but the manager. */
+export interface CacheSettings extends Omit<CacheOptions, 'manager' | 'ttl'> {
+  /** Freshness of an entry, in ms. @default 60000 */
+  ttl?: number;
+}
+
 /** Options of `fastify.register(redisInfra, options)`. */
 export interface RedisInfraOptions {
   /** Environment variables to resolve the config from. @default process.env */
@@ -30,6 +37,8 @@ export interface RedisInfraOptions {
   manager?: Omit<ManagerOptions, 'logger'>;
   /** Distributed rate limiting through `@fastify/rate-limit`, or `false`. @default {} (its defaults: 1000 a minute per IP) */
   rateLimit?: false | RateLimitOptions;
+  /** The two-tier cache (`fastify.cache`, `config.cache` routes), or `false`. @default {} (ttl 60 s) */
+  cache?: false | CacheSettings;
   /** Health routes, or `false`. @default {} */
   health?: false | HealthOptions;
   /** Level of the plugin's own log lines. @default the app's level */

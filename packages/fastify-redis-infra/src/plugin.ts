@@ -1,5 +1,6 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyRedis from '@fastify/redis';
+import { type Cache, createCache } from '@redis-infra/cache';
 import { resolveConfig } from '@redis-infra/config-resolver';
 import { createRedisManager, type RedisManager } from '@redis-infra/redis-manager';
 import type { FastifyInstance } from 'fastify';
@@ -10,11 +11,18 @@ import { addHealthRoutes } from './health/routes.js';
 import type { RedisInfraOptions } from './options.js';
 import { InsuranceLimiter } from './rate-limit/insurance.js';
 import { createStore } from './rate-limit/store.js';
+import { addRouteCache, type RouteCacheConfig } from './route-cache.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The Redis manager of fastify-redis-infra: clients per role, leases, health. */
     redisManager: RedisManager;
+    /** The two-tier cache (L1 memory + L2 Redis) of fastify-redis-infra. */
+    cache: Cache;
+  }
+  interface FastifyContextConfig {
+    /** fastify-redis-infra: serve this GET route's responses from `fastify.cache`. */
+    cache?: RouteCacheConfig;
   }
 }
 
@@ -44,8 +52,23 @@ async function redisInfraPlugin(
   });
   const manager = createRedisManager(config, { ...options.manager, logger: log });
   await manager.connect(); // rejects within connectTimeoutMs with a redacted E_REDIS_CONNECT (fallback off)
-  fastify.addHook('onClose', () => manager.close());
+  let cache: Cache | undefined;
+  try {
+    cache =
+      options.cache === false ? undefined : createCache({ ttl: 60_000, ...options.cache, manager });
+  } catch (error) {
+    await manager.close(); // bad cache options: leave nothing open behind the failed boot
+    throw error;
+  }
+  fastify.addHook('onClose', async () => {
+    await cache?.close();
+    await manager.close();
+  });
   fastify.decorate('redisManager', manager);
+  if (cache) {
+    fastify.decorate('cache', cache);
+    addRouteCache(fastify, cache);
+  }
   const main = manager.client('main');
   if (main.status === 'ready') {
     await fastify.register(fastifyRedis, { client: main, closeClient: false });

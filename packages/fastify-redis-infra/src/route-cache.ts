@@ -1,0 +1,126 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Cache } from '@redis-infra/cache';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { RedisInfraPluginError } from './errors.js';
+
+/** `config.cache` of a GET route: its whole response is served from `fastify.cache`. */
+export interface RouteCacheConfig {
+  /** Freshness, in ms. @default the cache's `ttl` */
+  ttl?: number;
+  /** How long after expiry the stale response is still served while one refresh runs, in ms. @default the cache's `grace` */
+  grace?: number;
+  /** Tags for `fastify.cache.invalidateTags`, or a function of the request. @default [] */
+  tags?: readonly string[] | ((request: FastifyRequest) => readonly string[]);
+  /** The cache key. @default method + URL (with its query string) */
+  key?: (request: FastifyRequest) => string;
+}
+
+/** A response as it is kept in the cache. */
+interface CachedResponse {
+  headers: Record<string, string>;
+  payload: string;
+  etag: string;
+  freshUntil: number;
+}
+
+/** A response the route gave that is not cached (not a 200): passed on as it is. */
+interface Passed {
+  passed: { statusCode: number; headers: Record<string, string>; payload: string };
+}
+
+/** Response headers worth keeping with the payload (not the rate limiter's, not hop-by-hop). */
+const KEPT_HEADERS = ['content-type', 'cache-control', 'content-language', 'vary', 'last-modified'];
+
+function keptHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS)
+    if (headers[name] !== undefined) kept[name] = String(headers[name]);
+  return kept;
+}
+
+/** A strong ETag of the payload. */
+function etagOf(payload: string): string {
+  return `"${createHash('sha1').update(payload).digest('base64url')}"`;
+}
+
+/** Whether `If-None-Match` names `etag` (or `*`). */
+function notModified(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  return (
+    header !== undefined &&
+    (header.trim() === '*' || header.split(',').some((tag) => tag.trim() === etag))
+  );
+}
+
+/**
+ * Serves GET routes that have `config.cache` from `cache`. The route itself is the loader
+ * (re-run through `fastify.inject`, marked so that it bypasses this hook): a miss, a refresh
+ * within grace and a cross-instance lease all go through `getOrSet`, so a cached route gets
+ * the cache's stampede protection and stale serving. Adds `x-cache: HIT | MISS | STALE` and a
+ * strong `ETag`, and answers 304 to a matching `If-None-Match`. Only 200 responses are kept.
+ */
+export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
+  const refreshHeader = 'x-redis-infra-refresh';
+  const refreshToken = randomUUID(); // only this process can bypass the cache
+
+  const load = async (request: FastifyRequest): Promise<CachedResponse | Passed> => {
+    const response = await fastify.inject({
+      method: 'GET',
+      url: request.url,
+      headers: { ...request.headers, [refreshHeader]: refreshToken },
+    });
+    const headers = keptHeaders(response.headers);
+    if (response.statusCode !== 200)
+      return { passed: { statusCode: response.statusCode, headers, payload: response.body } };
+    return { headers, payload: response.body, etag: etagOf(response.body), freshUntil: 0 };
+  };
+
+  const hook = (config: RouteCacheConfig): onRequestHookHandler =>
+    async function serveCached(request: FastifyRequest, reply: FastifyReply) {
+      if (request.headers[refreshHeader] === refreshToken) return;
+      const key = `route:${config.key ? config.key(request) : `GET:${request.url}`}`;
+      const tags = typeof config.tags === 'function' ? config.tags(request) : (config.tags ?? []);
+      let loaded = false;
+      const entry = await cache.getOrSet<CachedResponse | Passed>(
+        key,
+        async (ctx) => {
+          loaded = true;
+          const response = await load(request);
+          if ('passed' in response) ctx.skip();
+          else response.freshUntil = Date.now() + ctx.ttl;
+          return response;
+        },
+        {
+          ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
+          ...(config.grace === undefined ? {} : { grace: config.grace }),
+          tags,
+        },
+      );
+      if ('passed' in entry) {
+        return reply
+          .code(entry.passed.statusCode)
+          .headers(entry.passed.headers)
+          .send(entry.passed.payload);
+      }
+      const state = entry.freshUntil < Date.now() ? 'STALE' : loaded ? 'MISS' : 'HIT';
+      reply.header('x-cache', state).header('etag', entry.etag);
+      if (notModified(request, entry.etag)) return reply.code(304).send();
+      return reply.headers(entry.headers).send(entry.payload);
+    };
+
+  fastify.addHook('onRoute', (route) => {
+    const config = (route.config as { cache?: RouteCacheConfig } | undefined)?.cache;
+    if (!config) return;
+    const methods = ([] as string[]).concat(route.method);
+    if (methods.some((method) => method !== 'GET' && method !== 'HEAD')) {
+      throw new RedisInfraPluginError(
+        'E_ROUTE_CACHE_METHOD',
+        `config.cache is for GET routes; ${methods.join(', ')} ${route.url} may change state and cannot be cached`,
+      );
+    }
+    // The HEAD twin Fastify adds to every GET route runs the route itself.
+    if (!methods.includes('GET')) return;
+    const hooks = route.onRequest ?? [];
+    route.onRequest = [...(Array.isArray(hooks) ? hooks : [hooks]), hook(config)];
+  });
+}
