@@ -52,3 +52,13 @@ t.test('every option in the table exists', async (t) => {
     t.ok(key in OPTIONS_SHAPE, option);
   }
 });
+
+t.test('the root README carries the same variable table', async (t) => {
+  const block = async (url: URL) =>
+    (await readFile(url, 'utf8'))
+      .split('<!-- variables:start -->')[1]
+      ?.split('<!-- variables:end -->')[0];
+  const own = await block(README);
+  t.ok(own && own.length > 100);
+  t.equal(await block(new URL('../../../README.md', import.meta.url)), own);
+});
