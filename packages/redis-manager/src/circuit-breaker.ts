@@ -3,20 +3,22 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Breaker settings. */
 export interface BreakerOptions {
-  /** Consecutive failures (timeouts, lost connections) that open the breaker. @default 5 */
+  /**
+   * Failures (timeouts, lost connections) within one second that open the breaker, when
+   * they are also at least half of the commands sent in that second. @default 5
+   */
   failureThreshold?: number;
   /** How long the breaker stays open before it lets one probe through. @default 1000 */
   cooldownMs?: number;
 }
 
 /**
- * A per-endpoint circuit breaker: opens after `failureThreshold` consecutive failures (or
- * when told the connection is gone), goes half-open after `cooldownMs` and calls `onChange`
- * on every transition so that its owner can send a probe.
+ * A per-endpoint circuit breaker: opens when failures dominate (or when told the connection
+ * is gone), goes half-open after `cooldownMs` and calls `onChange` on every transition so
+ * that its owner can send a probe; a success closes it, a failed probe re-opens it.
  */
 export class CircuitBreaker {
   #state: BreakerState = 'closed';
-  #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #threshold: number;
   readonly #cooldownMs: number;
@@ -33,23 +35,21 @@ export class CircuitBreaker {
     return this.#state;
   }
 
-  /** A call succeeded: resets the failure count and closes the breaker. */
+  /** A probe (or a new connection) succeeded: closes the breaker. */
   success(): void {
-    this.#failures = 0;
     if (this.#state !== 'closed') {
       clearTimeout(this.#timer);
       this.#set('closed');
     }
   }
 
-  /** A call failed: a probe failure re-opens at once; otherwise opens at the threshold. */
-  failure(): void {
-    this.#failures++;
-    if (
-      this.#state === 'half-open' ||
-      (this.#state === 'closed' && this.#failures >= this.#threshold)
-    )
-      this.open();
+  /**
+   * A call failed; `failed` and `sent` count the current second. A failed probe re-opens at
+   * once; otherwise the breaker opens when `failed >= failureThreshold` and `failed >= sent / 2`.
+   */
+  failure(failed: number, sent: number): void {
+    const dominant = failed >= this.#threshold && failed * 2 >= sent;
+    if (this.#state === 'half-open' || (this.#state === 'closed' && dominant)) this.open();
   }
 
   /** Opens now (or again) and schedules the half-open probe. */

@@ -36,7 +36,7 @@ export interface EndpointHost {
 const probes = new WeakSet<Command>();
 const noop = () => {};
 const CONNECT_GRACE_MS = 50;
-const PASS_THROUGH: CommandGuard = { admit: () => undefined, onSuccess: noop, onFailure: noop };
+const PASS_THROUGH: CommandGuard = { admit: () => undefined, onFailure: noop };
 
 /**
  * The connections of one Redis endpoint, shared by every role that resolves to it: the
@@ -66,6 +66,7 @@ export class Endpoint implements CommandGuard {
   #server: RoleHealth['server'] = null;
   #cluster: ClusterSlots | undefined;
   #healthTimer: NodeJS.Timeout | undefined;
+  #secondTimer: NodeJS.Timeout | undefined;
   #lastErrorObject: unknown;
 
   constructor(settings: ResolvedRole, host: EndpointHost) {
@@ -125,6 +126,7 @@ export class Endpoint implements CommandGuard {
   admit(client: ManagedClient, command: Command): Error | undefined {
     const status = client.status;
     // `connect`: the handshake (AUTH, HELLO, SELECT, the ready check) must go through.
+    this.#window.sent();
     if (status === 'connect' || client.managed.queueing) return undefined;
     const state = this.breaker.state;
     if (state === 'closed' ? status === 'ready' : probes.has(command)) return undefined;
@@ -137,19 +139,12 @@ export class Endpoint implements CommandGuard {
     );
   }
 
-  readonly onSuccess = (): void => {
-    this.#window.ok();
-    this.breaker.success();
-  };
-
   readonly onFailure = (error: unknown): void => {
-    if (!isAvailabilityFailure(error)) {
-      this.onSuccess();
-      return;
-    }
-    this.#window.fail();
+    if (!isAvailabilityFailure(error)) return;
+    const window = this.#window;
+    window.fail();
     this.#record(error);
-    this.breaker.failure();
+    this.breaker.failure(window.failedNow, window.sentNow);
   };
 
   // --- client(), subscriber() ---------------------------------------------------------
@@ -179,6 +174,8 @@ export class Endpoint implements CommandGuard {
    */
   async connect(): Promise<RedisConnectError | undefined> {
     this.#phase = 'connecting';
+    this.#secondTimer = setInterval(() => this.#window.rotate(), 1_000);
+    this.#secondTimer.unref();
     for (const client of this.clients) client.connect().catch(noop);
     const allReady = () => this.clients.every((c) => c.status === 'ready');
     // The grace lets ioredis report its own connect timeout first, so a reason is always known.
@@ -219,6 +216,7 @@ export class Endpoint implements CommandGuard {
   async close(timeoutMs: number): Promise<void> {
     this.#phase = 'closed';
     clearInterval(this.#healthTimer);
+    clearInterval(this.#secondTimer);
     this.breaker.dispose();
     // The subscriber's commands wait for their connection by design: it is not waited for.
     this.#subscriber?.disconnect();
@@ -324,7 +322,7 @@ export class Endpoint implements CommandGuard {
     if (!client) return;
     const ping = new Command('ping', []);
     probes.add(ping);
-    ping.promise.catch(noop);
+    ping.promise.then(() => this.breaker.success(), noop); // a failure re-opens it, through the guard
     client.sendCommand(ping);
   }
 

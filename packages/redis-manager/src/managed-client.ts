@@ -6,11 +6,9 @@ import { Cluster, Command, Redis } from 'ioredis';
  * the endpoint that owns the client (breaker, readiness, success counts).
  */
 export interface CommandGuard {
-  /** An error to fail `command` with at once, or `undefined` to send it. */
+  /** An error to fail `command` with at once, or `undefined` to send it (and count it as sent). */
   admit(client: ManagedClient, command: Command): Error | undefined;
-  /** Called with each reply of an admitted command (pre-bound: no allocation per call). */
-  readonly onSuccess: () => void;
-  /** Called with each failure of an admitted command (pre-bound). */
+  /** Called with each failure of an admitted command. */
   readonly onFailure: (error: unknown) => void;
 }
 
@@ -68,8 +66,8 @@ const READ_ONLY = new Set(list.filter((name) => hasFlag(name, 'readonly')));
 const RETRIES = new WeakSet<Command>();
 
 /**
- * The shared path of both client kinds: ask the guard, send, count the outcome, and retry
- * a timed-out read once when asked to. Commands of one pipeline are admitted in one
+ * The shared path of both client kinds: ask the guard, send, count failures, and retry a
+ * timed-out read once when asked to. Commands of one pipeline are admitted in one
  * synchronous loop, so they all get the same answer (a pipeline never goes out half).
  */
 function send(client: ManagedClient, command: Command, forward: () => unknown): unknown {
@@ -85,22 +83,25 @@ function send(client: ManagedClient, command: Command, forward: () => unknown): 
   if (retryReadsOnTimeout && READ_ONLY.has(command.name.toLowerCase()) && !RETRIES.has(command)) {
     retryOnce(client, command);
   }
-  const result = forward();
-  command.promise.then(guard.onSuccess, guard.onFailure);
-  return result;
+  // Failures are counted where ioredis rejects: no promise reaction (and microtask) per command.
+  const reject = command.reject;
+  command.reject = (error: Error) => {
+    guard.onFailure(error);
+    reject(error);
+  };
+  return forward();
 }
 
 /**
  * Makes `command` retry once on a fresh command when it times out. The caller's promise
  * settles with the retry's reply (or the late first reply, whichever comes first); the
- * timeout itself still counts as a failure.
+ * timeout itself still counts as a failure (the guard's wrapper sits outside this one).
  */
 function retryOnce(client: ManagedClient, command: Command): void {
   const reject = command.reject;
   command.reject = (error: Error) => {
     command.reject = reject;
     if (error.message !== TIMED_OUT) return reject(error);
-    client.managed.guard.onFailure(error);
     const { replyEncoding } = command as unknown as { replyEncoding: BufferEncoding | null };
     const retry = new Command(command.name, command.args, { replyEncoding });
     RETRIES.add(retry);

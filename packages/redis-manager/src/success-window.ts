@@ -1,52 +1,54 @@
 /**
- * Success and failure counts over a sliding window of one-second buckets: cheap to bump
- * on every command, read by health.
+ * Sent and failed command counts: the current second is two plain counters (bumped on every
+ * command, nothing else), closed into a ring of past seconds once a second by the owner.
  */
 export class SuccessWindow {
-  readonly #ok: Uint32Array;
-  readonly #failed: Uint32Array;
+  #sent = 0;
+  #failed = 0;
+  readonly #past: Array<[sent: number, failed: number]> = [];
   readonly #seconds: number;
-  #second = 0;
 
   /** `seconds`: how far back the rate looks. */
   constructor(seconds = 60) {
     this.#seconds = seconds;
-    this.#ok = new Uint32Array(seconds);
-    this.#failed = new Uint32Array(seconds);
   }
 
-  /** Counts one success. */
-  ok(now = Date.now()): void {
-    Atomics.add(this.#ok, this.#slot(now), 1);
+  /** Commands sent in the current second. */
+  get sentNow(): number {
+    return this.#sent;
   }
 
-  /** Counts one failure. */
-  fail(now = Date.now()): void {
-    Atomics.add(this.#failed, this.#slot(now), 1);
+  /** Commands failed in the current second. */
+  get failedNow(): number {
+    return this.#failed;
   }
 
-  /** Successes over all outcomes in the window, 0..1; `1` when nothing happened. */
-  rate(now = Date.now()): number {
-    this.#slot(now);
-    let ok = 0;
-    let failed = 0;
-    for (const count of this.#ok) ok += count;
-    for (const count of this.#failed) failed += count;
-    return ok + failed === 0 ? 1 : ok / (ok + failed);
+  /** Counts one command sent (or refused). */
+  sent(): void {
+    this.#sent++;
   }
 
-  /** The bucket of `now`, clearing buckets that fell out of the window since the last call. */
-  #slot(now: number): number {
-    const second = Math.floor(now / 1000);
-    if (second !== this.#second) {
-      const stale = Math.min(second - this.#second, this.#seconds);
-      for (let i = 1; i <= stale; i++) {
-        const index = (this.#second + i) % this.#seconds;
-        this.#ok[index] = 0;
-        this.#failed[index] = 0;
-      }
-      this.#second = second;
+  /** Counts one failure of a command counted by `sent`. */
+  fail(): void {
+    this.#failed++;
+  }
+
+  /** Closes the current second. */
+  rotate(): void {
+    this.#past.push([this.#sent, this.#failed]);
+    if (this.#past.length > this.#seconds) this.#past.shift();
+    this.#sent = 0;
+    this.#failed = 0;
+  }
+
+  /** Share of commands that did not fail over the window, 0..1; `1` when none was sent. */
+  rate(): number {
+    let sent = this.#sent;
+    let failed = this.#failed;
+    for (const [s, f] of this.#past) {
+      sent += s;
+      failed += f;
     }
-    return second % this.#seconds;
+    return sent === 0 ? 1 : Math.max(0, (sent - failed) / sent);
   }
 }

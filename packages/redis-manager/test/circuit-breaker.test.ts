@@ -3,29 +3,28 @@ import t from 'tap';
 import { type BreakerState, CircuitBreaker } from '../src/circuit-breaker.js';
 
 t.test(
-  'opens after consecutive failures, half-opens after the cooldown, closes on success',
+  'opens when failures dominate, half-opens after the cooldown, closes on success',
   async (t) => {
     const states: BreakerState[] = [];
     const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 30 }, (s) =>
       states.push(s),
     );
     t.teardown(() => breaker.dispose());
-    breaker.failure();
-    breaker.failure();
-    breaker.success();
-    breaker.failure();
-    breaker.failure();
-    t.equal(breaker.state, 'closed', 'a success resets the count');
-    breaker.failure();
-    t.equal(breaker.state, 'open');
-    breaker.failure();
+    breaker.failure(2, 2);
+    t.equal(breaker.state, 'closed', 'below the threshold');
+    breaker.failure(3, 100);
+    t.equal(breaker.state, 'closed', 'a few failures among many successes');
+    breaker.failure(3, 6);
+    t.equal(breaker.state, 'open', 'half of what was sent failed');
+    breaker.failure(4, 6);
     await sleep(50);
     t.equal(breaker.state, 'half-open');
-    breaker.failure();
+    breaker.failure(0, 0);
     t.equal(breaker.state, 'open', 'a failed probe re-opens at once');
     await sleep(50);
     breaker.success();
     t.equal(breaker.state, 'closed');
+    breaker.success();
     t.same(states, ['open', 'half-open', 'open', 'half-open', 'closed']);
   },
 );
@@ -33,9 +32,9 @@ t.test(
 t.test('defaults, forced open, and dispose stops the cooldown', async (t) => {
   const states: BreakerState[] = [];
   const breaker = new CircuitBreaker({}, (s) => states.push(s));
-  for (let i = 0; i < 4; i++) breaker.failure();
+  breaker.failure(4, 4);
   t.equal(breaker.state, 'closed', 'five failures by default');
-  breaker.failure();
+  breaker.failure(5, 5);
   t.equal(breaker.state, 'open');
   breaker.open();
   t.same(states, ['open'], 'opening an open breaker again only restarts the cooldown');

@@ -176,7 +176,12 @@ t.test('fallback memory: start without Redis, recover by itself when it appears'
   const events = recordEvents(manager);
   await manager.connect();
   t.equal(manager.state(), 'fallback');
-  t.match(manager.health().main, { status: 'fallback', latencyMs: null, server: null, lastError: { code: 'ECONNREFUSED' } });
+  t.match(manager.health().main, {
+    status: 'fallback',
+    latencyMs: null,
+    server: null,
+    lastError: { code: 'ECONNREFUSED' },
+  });
   t.ok(events.some(([event, payload]) => event === 'fallback' && payload.role === 'cache'));
   await t.rejects(manager.client().get('k'), { code: 'E_REDIS_UNAVAILABLE' });
   await t.rejects(

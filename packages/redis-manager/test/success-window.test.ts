@@ -1,18 +1,29 @@
 import t from 'tap';
 import { SuccessWindow } from '../src/success-window.js';
 
-t.test('the rate covers the last N seconds only', async (t) => {
-  const window = new SuccessWindow(10);
-  const start = 1_000_000;
-  t.equal(window.rate(start), 1, 'nothing happened: 1');
-  window.ok(start);
-  window.ok(start + 100);
-  window.fail(start + 200);
-  window.fail(start + 1_500);
-  t.equal(window.rate(start + 1_600), 0.5);
-  t.equal(window.rate(start + 10_100), 0, 'the first second fell out');
-  t.equal(window.rate(start + 60_000), 1, 'everything fell out');
-  window.ok();
-  t.equal(window.rate(), 1);
+t.test('the rate covers the current second and the last N closed ones', async (t) => {
+  const window = new SuccessWindow(2);
+  t.equal(window.rate(), 1, 'nothing sent: 1');
+  window.sent();
+  window.sent();
+  window.sent();
+  window.sent();
+  window.fail();
+  t.same([window.sentNow, window.failedNow], [4, 1]);
+  t.equal(window.rate(), 0.75);
+  window.rotate();
+  t.same([window.sentNow, window.failedNow], [0, 0]);
+  window.sent();
+  window.fail();
+  t.equal(window.rate(), 0.6, '3 of 5 over both seconds');
+  window.rotate();
+  window.rotate();
+  t.equal(window.rate(), 0, 'the first second fell out');
+  window.rotate();
+  t.equal(window.rate(), 1, 'everything fell out');
+  window.fail();
+  t.equal(window.rate(), 1, 'never below 0 or above 1');
+  window.sent();
+  t.equal(window.rate(), 0);
   t.equal(new SuccessWindow().rate(), 1);
 });
