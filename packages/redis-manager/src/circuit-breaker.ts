@@ -5,7 +5,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 export interface BreakerOptions {
   /**
    * Failures (timeouts, lost connections) within one second that open the breaker, when
-   * they are also at least half of the commands sent in that second. @default 5
+   * they are also at least half of the commands settled in that second. @default 5
    */
   failureThreshold?: number;
   /** How long the breaker stays open before it lets one probe through. @default 1000 */
@@ -44,11 +44,12 @@ export class CircuitBreaker {
   }
 
   /**
-   * A call failed; `failed` and `sent` count the current second. A failed probe re-opens at
-   * once; otherwise the breaker opens when `failed >= failureThreshold` and `failed >= sent / 2`.
+   * A call failed; `failed` and `settled` (replied or failed) count the current second. A
+   * failed probe re-opens at once; otherwise the breaker opens when
+   * `failed >= failureThreshold` and `failed >= settled / 2`.
    */
-  failure(failed: number, sent: number): void {
-    const dominant = failed >= this.#threshold && failed * 2 >= sent;
+  failure(failed: number, settled: number): void {
+    const dominant = failed >= this.#threshold && failed * 2 >= settled;
     if (this.#state === 'half-open' || (this.#state === 'closed' && dominant)) this.open();
   }
 

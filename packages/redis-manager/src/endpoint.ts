@@ -126,8 +126,8 @@ export class Endpoint implements CommandGuard {
   admit(client: ManagedClient, command: Command): Error | undefined {
     const status = client.status;
     // `connect`: the handshake (AUTH, HELLO, SELECT, the ready check) must go through.
-    this.#window.sent();
     if (status === 'connect' || client.managed.queueing) return undefined;
+    this.#window.sent();
     const state = this.breaker.state;
     if (state === 'closed' ? status === 'ready' : probes.has(command)) return undefined;
     this.#window.fail();
@@ -144,7 +144,10 @@ export class Endpoint implements CommandGuard {
     const window = this.#window;
     window.fail();
     this.#record(error);
-    this.breaker.failure(window.failedNow, window.sentNow);
+    // Commands still awaiting a reply have not succeeded: judge against the settled ones only.
+    let pending = 0;
+    for (const client of this.clients) pending += pendingCommands(client);
+    this.breaker.failure(window.failedNow, window.sentNow - pending);
   };
 
   // --- client(), subscriber() ---------------------------------------------------------
