@@ -31,7 +31,12 @@ export async function appFor(
     },
   });
   const app = Fastify({ logger: { level: 'debug', stream } });
-  t.teardown(() => app.close());
+  t.teardown(async () => {
+    await app.close();
+    // Every app of the suite logs at debug level: no line of it may hold the password.
+    const leaked = target.password && chunks.join('').includes(target.password);
+    if (leaked) throw new Error('the Redis password appeared in the log');
+  });
   await app.register(redisInfra, {
     env,
     ...options,
