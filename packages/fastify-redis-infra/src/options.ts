@@ -19,6 +19,8 @@ export interface RateLimitOptions
   blockCacheSize?: number;
   /** Keys the in-memory insurance limiter tracks while Redis is down. @default 10000 */
   insuranceKeys?: number;
+  /** Also send the IETF draft `RateLimit` and `RateLimit-Policy` headers (structured fields). @default false */
+  draftHeaders?: boolean;
 }
 
 /** The cache behind `fastify.cache` and `config.cache` routes: `createCache`'s options but the manager. */

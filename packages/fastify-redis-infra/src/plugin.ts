@@ -9,6 +9,7 @@ import { AlreadyRegisteredError } from './errors.js';
 import type { HealthCheck } from './health/report.js';
 import { addHealthRoutes } from './health/routes.js';
 import type { RedisInfraOptions } from './options.js';
+import { addDraftHeaders } from './rate-limit/draft-headers.js';
 import { InsuranceLimiter } from './rate-limit/insurance.js';
 import { createStore } from './rate-limit/store.js';
 import { addRouteCache, type RouteCacheConfig } from './route-cache.js';
@@ -89,6 +90,7 @@ async function redisInfraPlugin(
       instances = 1,
       blockCacheSize = 10_000,
       insuranceKeys = 10_000,
+      draftHeaders = false,
       ...rateLimit
     } = options.rateLimit ?? {};
     const store = createStore({
@@ -109,6 +111,7 @@ async function redisInfraPlugin(
       },
     });
     await fastify.register(fastifyRateLimit, { ...rateLimit, store: store as never });
+    if (draftHeaders) addDraftHeaders(fastify, rateLimit.timeWindow ?? 60_000);
   }
 
   if (options.health !== false) {

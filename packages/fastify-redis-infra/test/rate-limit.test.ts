@@ -220,3 +220,39 @@ t.test(
     );
   },
 );
+
+t.test('draftHeaders: RateLimit and RateLimit-Policy as structured fields', async (t) => {
+  const redis = await startRedis(t);
+  const policy = (response: { headers: Record<string, unknown> }) =>
+    response.headers['ratelimit-policy'];
+  // No global timeWindow: @fastify/rate-limit's default minute.
+  const { app } = await appFor(t, redis.connection, { rateLimit: { max: 2, draftHeaders: true } });
+  addRoutes(app);
+  app.get(
+    '/dynamic',
+    { config: { rateLimit: { max: 9, timeWindow: () => 5_000 } } },
+    async () => 'dynamic',
+  );
+  app.get(
+    '/short',
+    { config: { rateLimit: { max: 4, timeWindow: '10 seconds' } } },
+    async () => 'short',
+  );
+  const first = await app.inject('/');
+  t.equal(policy(first), '"default";q=2;w=60');
+  t.match(first.headers.ratelimit, /^"default";r=1;t=\d+$/);
+  await app.inject('/');
+  const refused = await app.inject('/');
+  t.equal(refused.statusCode, 429);
+  t.match(refused.headers.ratelimit, /^"default";r=0;t=\d+$/);
+  t.equal(policy(await app.inject('/strict')), '"default";q=3;w=60', 'a route window in ms');
+  t.equal(policy(await app.inject('/short')), '"default";q=4;w=10', 'a route window as text');
+  t.equal(policy(await app.inject('/dynamic')), '"default";q=9', 'no static window');
+  t.equal(policy(await app.inject('/open')), undefined, 'unlimited routes get none');
+
+  const { app: hourly } = await appFor(t, redis.connection, {
+    rateLimit: { max: 7, timeWindow: '1 hour', draftHeaders: true },
+  });
+  addRoutes(hourly);
+  t.equal(policy(await hourly.inject('/')), '"default";q=7;w=3600', 'the global window');
+});

@@ -152,9 +152,9 @@ export class Endpoint implements CommandGuard {
 
   // --- client(), subscriber() ---------------------------------------------------------
 
-  /** A pooled connection: round robin (or least pending) over the ready ones. */
+  /** A pooled connection: the ready one with the fewest commands waiting (or round robin). */
   pick(): ManagedClient {
-    if (this.#host.options.poolStrategy === 'least-pending') return leastPending(this.clients);
+    if (this.#host.options.poolStrategy !== 'round-robin') return leastPending(this.clients);
     this.#cursor = roundRobin(this.clients, this.#cursor);
     return this.clients[this.#cursor] as ManagedClient;
   }
