@@ -1,19 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startRedis, waitFor } from '@redis-infra/testing';
+import { startRedis, timed, waitFor } from '@redis-infra/testing';
 import t from 'tap';
 import { L2Error } from '../src/index.js';
 import { cacheFor, configFor, counting, managerFor, standalone } from './helpers.js';
-
-/** Runs `fn` and returns how long it took and whether it threw. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { ms: performance.now() - started, value };
-  } catch (error) {
-    return { ms: performance.now() - started, error };
-  }
-}
 
 t.test('Redis killed mid-test: no call throws; L1 and stale values are served', async (t) => {
   const errors: unknown[] = [];

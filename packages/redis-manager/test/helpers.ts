@@ -48,18 +48,7 @@ export function managerFor(
   return manager;
 }
 
-/** Runs `fn` and resolves with how long it took and how it settled. */
-export async function timed<T>(
-  fn: () => Promise<T>,
-): Promise<{ ms: number; value?: T; error?: unknown }> {
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { ms: performance.now() - started, value };
-  } catch (error) {
-    return { ms: performance.now() - started, error };
-  }
-}
+export { timed } from '@redis-infra/testing';
 
 /** Records every event a manager emits, in order. */
 export function recordEvents(manager: RedisManager): Array<[string, Record<string, unknown>]> {

@@ -18,6 +18,8 @@ export type { SentinelOptions, SentinelTopology } from './sentinel.js';
 export { startSentinel } from './sentinel.js';
 export type { ProxyTarget } from './tcp-proxy.js';
 export { startProxy, TcpProxy } from './tcp-proxy.js';
+export type { Timed } from './timed.js';
+export { timed } from './timed.js';
 export type { TlsFiles } from './tls.js';
 export { tlsFiles } from './tls.js';
 export type { WaitOptions } from './wait.js';
