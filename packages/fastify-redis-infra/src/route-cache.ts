@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Cache } from '@redis-infra/cache';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { Cache, GetOrSetOptions } from '@redis-infra/cache';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { RedisInfraPluginError } from './errors.js';
 
 /** `config.cache` of a GET route: its whole response is served from `fastify.cache`. */
@@ -53,8 +53,10 @@ function notModified(request: FastifyRequest, etag: string): boolean {
 }
 
 /**
- * Serves GET routes that have `config.cache` from `cache`. The route itself is the loader
- * (re-run through `fastify.inject`, marked so that it bypasses this hook): a miss, a refresh
+ * Serves GET routes that have `config.cache` from `cache`, in place of their handler: every
+ * hook of the route (auth guards in onRequest or preHandler, validation, the rate limiter)
+ * runs first, hits included. The route itself is the loader (re-run through
+ * `fastify.inject`, marked so that it goes straight to the real handler): a miss, a refresh
  * within grace and a cross-instance lease all go through `getOrSet`, so a cached route gets
  * the cache's stampede protection and stale serving. Adds `x-cache: HIT | MISS | STALE` and a
  * strong `ETag`, and answers 304 to a matching `If-None-Match`. Only 200 responses are kept.
@@ -75,11 +77,22 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
     return { headers, payload: response.body, etag: etagOf(response.body), freshUntil: 0 };
   };
 
-  const hook = (config: RouteCacheConfig): onRequestHookHandler =>
-    async function serveCached(request: FastifyRequest, reply: FastifyReply) {
-      if (request.headers[refreshHeader] === refreshToken) return;
+  /** Wraps a route's handler: after every hook (auth, validation, rate limiting) has run. */
+  const wrap = (config: RouteCacheConfig, handler: RouteHandlerMethod): RouteHandlerMethod => {
+    const options: GetOrSetOptions = {
+      ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
+      ...(config.grace === undefined ? {} : { grace: config.grace }),
+    };
+    const { tags = [] } = config;
+    const tagsOf = typeof tags === 'function' ? tags : () => tags;
+    return async function cached(
+      this: FastifyInstance,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) {
+      if (request.headers[refreshHeader] === refreshToken)
+        return handler.call(this, request, reply);
       const key = `route:${config.key ? config.key(request) : `GET:${request.url}`}`;
-      const tags = typeof config.tags === 'function' ? config.tags(request) : (config.tags ?? []);
       let loaded = false;
       const entry = await cache.getOrSet<CachedResponse | Passed>(
         key,
@@ -90,11 +103,7 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
           else response.freshUntil = Date.now() + ctx.ttl;
           return response;
         },
-        {
-          ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
-          ...(config.grace === undefined ? {} : { grace: config.grace }),
-          tags,
-        },
+        { ...options, tags: tagsOf(request) },
       );
       if ('passed' in entry) {
         return reply
@@ -107,6 +116,7 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
       if (notModified(request, entry.etag)) return reply.code(304).send();
       return reply.headers(entry.headers).send(entry.payload);
     };
+  };
 
   fastify.addHook('onRoute', (route) => {
     const config = (route.config as { cache?: RouteCacheConfig } | undefined)?.cache;
@@ -120,7 +130,6 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
     }
     // The HEAD twin Fastify adds to every GET route runs the route itself.
     if (!methods.includes('GET')) return;
-    const hooks = route.onRequest ?? [];
-    route.onRequest = [...(Array.isArray(hooks) ? hooks : [hooks]), hook(config)];
+    route.handler = wrap(config, route.handler);
   });
 }

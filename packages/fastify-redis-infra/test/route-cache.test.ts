@@ -171,3 +171,27 @@ t.test(
     t.notMatch(anonymous.body, /42/);
   },
 );
+
+t.test('config.cache: a preHandler guard still guards cache hits', async (t) => {
+  const redis = await startRedis(t);
+  const { app } = await appFor(t, redis.connection, { rateLimit: false });
+  app.get(
+    '/guarded',
+    {
+      config: { cache: { key: () => 'guarded' } },
+      preHandler: async (request, reply) => {
+        if (request.headers.authorization !== 'Bearer ok')
+          await reply.code(403).send({ error: 'forbidden' });
+      },
+    },
+    async () => ({ secret: 7 }),
+  );
+  t.same((await app.inject({ url: '/guarded', headers: { authorization: 'Bearer ok' } })).json(), {
+    secret: 7,
+  });
+  const hit = await app.inject({ url: '/guarded', headers: { authorization: 'Bearer ok' } });
+  t.equal(hit.headers['x-cache'], 'HIT');
+  const anonymous = await app.inject('/guarded');
+  t.equal(anonymous.statusCode, 403, 'the cached response is not served past the guard');
+  t.notMatch(anonymous.body, /secret/);
+});
