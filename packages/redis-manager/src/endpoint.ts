@@ -154,9 +154,11 @@ export class Endpoint implements CommandGuard {
 
   /** A pooled connection: the ready one with the fewest commands waiting (or round robin). */
   pick(): ManagedClient {
-    if (this.#host.options.poolStrategy !== 'round-robin') return leastPending(this.clients);
-    this.#cursor = roundRobin(this.clients, this.#cursor);
-    return this.clients[this.#cursor] as ManagedClient;
+    const { clients } = this;
+    if (clients.length === 1) return clients[0] as ManagedClient; // the default: nothing to choose
+    if (this.#host.options.poolStrategy !== 'round-robin') return leastPending(clients);
+    this.#cursor = roundRobin(clients, this.#cursor);
+    return clients[this.#cursor] as ManagedClient;
   }
 
   /** The endpoint's pub/sub connection, created and connected on first use. */

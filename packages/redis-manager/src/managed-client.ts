@@ -38,7 +38,7 @@ export class ManagedRedis extends Redis {
   managed!: ManagedSettings;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-    return send(this, command, () => super.sendCommand(command, stream));
+    return refuse(this, command) ?? super.sendCommand(command, stream);
   }
 }
 
@@ -52,7 +52,7 @@ export class ManagedCluster extends Cluster {
     stream?: Parameters<Cluster['sendCommand']>[1],
     node?: unknown,
   ): unknown {
-    return send(this, command, () => super.sendCommand(command, stream, node));
+    return refuse(this, command) ?? super.sendCommand(command, stream, node);
   }
 }
 
@@ -66,11 +66,12 @@ const READ_ONLY = new Set(list.filter((name) => hasFlag(name, 'readonly')));
 const RETRIES = new WeakSet<Command>();
 
 /**
- * The shared path of both client kinds: ask the guard, send, count failures, and retry a
+ * The shared path of both client kinds, before the command goes to ioredis: ask the guard
+ * (a refused command is rejected and its promise returned), count failures, and retry a
  * timed-out read once when asked to. Commands of one pipeline are admitted in one
  * synchronous loop, so they all get the same answer (a pipeline never goes out half).
  */
-function send(client: ManagedClient, command: Command, forward: () => unknown): unknown {
+function refuse(client: ManagedClient, command: Command): Promise<unknown> | undefined {
   const { guard, retryReadsOnTimeout, nonBlockingTimeoutMs } = client.managed;
   const denied = guard.admit(client, command);
   if (denied) {
@@ -89,7 +90,7 @@ function send(client: ManagedClient, command: Command, forward: () => unknown): 
     guard.onFailure(error);
     reject(error);
   };
-  return forward();
+  return undefined;
 }
 
 /**
