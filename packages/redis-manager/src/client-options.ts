@@ -46,10 +46,11 @@ function common(role: ResolvedRole, kind: ConnectionKind) {
     ...compact({ username, password, family, tls: tls && { ...tls } }),
     ...(connectionName ? { connectionName: `${connectionName}:${kind}` } : {}),
     connectTimeout: role.connectTimeoutMs,
-    // Leased connections run blocking commands: the manager sets deadlines per command.
-    ...(kind === 'lease'
-      ? { blockingTimeout: role.commandTimeoutMs }
-      : { commandTimeout: role.commandTimeoutMs }),
+    // Deadlines: the subscriber's are ioredis' own; leased connections run blocking commands
+    // (ioredis' blockingTimeout for those, the manager arms the rest); pooled commands get
+    // theirs from the manager (one sweep per endpoint, or armed per command on Cluster).
+    ...(kind === 'lease' ? { blockingTimeout: role.commandTimeoutMs } : {}),
+    ...(kind === 'subscriber' ? { commandTimeout: role.commandTimeoutMs } : {}),
     // Commands in flight when a connection drops fail at once instead of waiting for it.
     maxRetriesPerRequest: kind === 'subscriber' ? null : 0,
     reconnectOnError,

@@ -3,6 +3,7 @@ import { Command } from 'ioredis';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { classifyConnectError, isAvailabilityFailure, redactedMessage } from './classify.js';
 import { type ConnectionKind, clusterOptions, redisOptions } from './client-options.js';
+import { failExpired, sweepPeriod } from './deadline.js';
 import { RedisConnectError, RedisUnavailableError } from './errors.js';
 import { LeasePool } from './lease-pool.js';
 import {
@@ -67,6 +68,7 @@ export class Endpoint implements CommandGuard {
   #cluster: ClusterSlots | undefined;
   #healthTimer: NodeJS.Timeout | undefined;
   #secondTimer: NodeJS.Timeout | undefined;
+  #deadlineTimer: NodeJS.Timeout | undefined;
   #lastErrorObject: unknown;
 
   constructor(settings: ResolvedRole, host: EndpointHost) {
@@ -105,6 +107,7 @@ export class Endpoint implements CommandGuard {
       // The subscriber must resubscribe as soon as its connection is back, breaker or not.
       guard: kind === 'subscriber' ? PASS_THROUGH : this,
       queueing: true,
+      stamped: kind === 'pool' && client instanceof ManagedRedis,
       retryReadsOnTimeout: settings.retryOnTimeout && kind === 'pool',
       nonBlockingTimeoutMs:
         kind === 'lease' || client instanceof ManagedCluster
@@ -181,6 +184,13 @@ export class Endpoint implements CommandGuard {
     this.#phase = 'connecting';
     this.#secondTimer = setInterval(() => this.#window.rotate(), 1_000);
     this.#secondTimer.unref();
+    const timeoutMs = this.settings.commandTimeoutMs;
+    this.#deadlineTimer = setInterval(() => {
+      const now = Date.now();
+      for (const client of this.clients)
+        if (client instanceof ManagedRedis) failExpired(client, now, timeoutMs);
+    }, sweepPeriod(timeoutMs));
+    this.#deadlineTimer.unref();
     for (const client of this.clients) client.connect().catch(noop);
     const allReady = () => this.clients.every((c) => c.status === 'ready');
     // The grace lets ioredis report its own connect timeout first, so a reason is always known.
@@ -222,6 +232,7 @@ export class Endpoint implements CommandGuard {
     this.#phase = 'closed';
     clearInterval(this.#healthTimer);
     clearInterval(this.#secondTimer);
+    clearInterval(this.#deadlineTimer);
     this.breaker.dispose();
     // The subscriber's commands wait for their connection by design: it is not waited for.
     this.#subscriber?.disconnect();

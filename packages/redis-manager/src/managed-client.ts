@@ -1,5 +1,6 @@
 import { hasFlag, list } from '@ioredis/commands';
 import { Cluster, Command, Redis } from 'ioredis';
+import { stamp } from './deadline.js';
 
 /**
  * What a managed client asks before it sends a command, and tells after. Implemented by
@@ -16,6 +17,8 @@ export interface CommandGuard {
 export interface ManagedSettings {
   /** Decides and counts. */
   guard: CommandGuard;
+  /** Stamp each command for the endpoint's deadline sweep (pooled standalone and sentinel connections). */
+  stamped: boolean;
   /**
    * Commands may wait for the connection (first connect, and always for the subscriber);
    * otherwise a command on a connection that is not ready fails at once.
@@ -72,13 +75,17 @@ const RETRIES = new WeakSet<Command>();
  * synchronous loop, so they all get the same answer (a pipeline never goes out half).
  */
 function refuse(client: ManagedClient, command: Command): Promise<unknown> | undefined {
-  const { guard, retryReadsOnTimeout, nonBlockingTimeoutMs } = client.managed;
+  const { guard, stamped, retryReadsOnTimeout, nonBlockingTimeoutMs } = client.managed;
   const denied = guard.admit(client, command);
   if (denied) {
     command.reject(denied);
     return command.promise;
   }
-  if (nonBlockingTimeoutMs !== undefined && !Command.checkFlag('BLOCKING_COMMANDS', command.name)) {
+  if (stamped) stamp(command);
+  else if (
+    nonBlockingTimeoutMs !== undefined &&
+    !Command.checkFlag('BLOCKING_COMMANDS', command.name)
+  ) {
     command.setTimeout(nonBlockingTimeoutMs);
   }
   if (retryReadsOnTimeout && READ_ONLY.has(command.name.toLowerCase()) && !RETRIES.has(command)) {

@@ -54,8 +54,8 @@ t.test(
       tls: { rejectUnauthorized: true },
       connectionName: 'app:pool',
       enableAutoPipelining: true,
-      commandTimeout: role.commandTimeoutMs,
     });
+    t.notOk('commandTimeout' in options, "pooled deadlines come from the manager's sweep");
     t.not(options.sentinels, role.redis.sentinels, 'ioredis may add to its list: it gets a copy');
     t.same(options.sentinels, role.redis.sentinels);
     t.equal(Object.isFrozen(options.sentinels), false);
@@ -74,7 +74,10 @@ t.test('leases wait on blocking commands; subscribers wait for their connection'
     commandTimeout: undefined,
     enableAutoPipelining: false,
   });
-  t.match(redisOptions(role, 'subscriber', {}, never), { maxRetriesPerRequest: null });
+  t.match(redisOptions(role, 'subscriber', {}, never), {
+    maxRetriesPerRequest: null,
+    commandTimeout: role.commandTimeoutMs,
+  });
 });
 
 t.test('cluster options: no auto-pipelining, hostnames kept for TLS', async (t) => {
