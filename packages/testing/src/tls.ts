@@ -30,6 +30,9 @@ export interface TlsFiles {
   clientKeyFile: string;
 }
 
+/** `openssl req` arguments for a new EC P-256 key without a passphrase. */
+const NEW_KEY = ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 async function openssl(dir: string, args: string[]): Promise<void> {
   try {
     await run('openssl', args, { cwd: dir });
@@ -51,12 +54,7 @@ async function signed(
 ): Promise<void> {
   await writeFile(join(dir, `${name}.ext`), extensions);
   await openssl(dir, [
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_KEY,
     '-keyout',
     `${name}.key`,
     '-out',
@@ -87,13 +85,8 @@ async function make(): Promise<TlsFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-infra-tls-'));
   trackDir(dir);
   await openssl(dir, [
-    'req',
+    ...NEW_KEY,
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
     '-keyout',
     'ca.key',
     '-out',
