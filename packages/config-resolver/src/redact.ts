@@ -18,26 +18,39 @@ export interface RedactOptions {
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/\S+/gi;
-const SECRET_PARAM = /([?&][^=&#]*(?:pass|secret|token|auth|key)[^=&#]*=)[^&#]*/gi;
+/** A query parameter's value, except `db`'s (the one a Redis URL takes): any other may be a secret (`?pw=`). */
+const QUERY_VALUE = /([?&](?!db=)[^=&#]*=)[^&#]*/gi;
 const SECRET_KEY =
   /pass|secret|token|credential|api.?key|private.?key|^key$|^pfx$|^auth$|^authorization$|^cookie$/i;
 
+/** An authority of `host[:port]` entries (comma-separated: sentinel and cluster endpoints), IPv6 in brackets. */
+const HOST_PORTS = /^(?:(?:\[[^\]]*\]|[^:[\],/?#]+)(?::\d{1,5})?(?:,|(?=[/?#]|$)))+(?:[/?#]|$)/;
+
 /**
  * Redacts the password of a URL-like string, parsable or not: everything between the first
- * `:` of the user info and its last `@`, plus secret-looking query parameters.
+ * `:` of the user info and its last `@`, and every query value but `db`'s (a password put
+ * there under any name, `?pw=`, never shows). A URL with a scheme but no `@` whose authority
+ * is not `host[:port]` (`redis://:pw`, `redis://user:pw`, a URL whose host was left out)
+ * keeps only what comes before that `:`.
  */
 export function redactUrl(url: string): string {
   const at = url.lastIndexOf('@');
+  const start = SCHEME.exec(url)?.[0].length ?? 0;
   let out = url;
   if (at !== -1) {
-    const start = SCHEME.exec(url)?.[0].length ?? 0;
     const userinfo = url.slice(start, at);
     const colon = userinfo.indexOf(':');
     if (colon !== -1) {
       out = `${url.slice(0, start)}${userinfo.slice(0, colon)}:${REDACTED}${url.slice(at)}`;
     }
+  } else if (start > 0) {
+    const rest = url.slice(start);
+    const colon = rest.indexOf(':');
+    if (colon !== -1 && colon < rest.search(/[/?#]|$/) && !HOST_PORTS.test(rest)) {
+      out = `${url.slice(0, start)}${rest.slice(0, colon)}:${REDACTED}`;
+    }
   }
-  return out.replace(SECRET_PARAM, `$1${REDACTED}`);
+  return out.replace(QUERY_VALUE, `$1${REDACTED}`);
 }
 
 /** Redacts URL passwords inside free text (e.g. an error message) and every listed secret. */

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { buildRole } from './build-role.js';
 import { DEFAULTS } from './defaults.js';
 import { modeOf, selectMainEndpoint } from './endpoint.js';
@@ -10,8 +11,8 @@ import { redact } from './redact.js';
 import { draftRoles, type RoleDraft } from './roles.js';
 import { checkRules } from './rules.js';
 import { type EnvValues, type OptionValues, parseEnv, parseOptions } from './schema.js';
-import { firstOf, type Sourced } from './sourced.js';
-import { loadPem } from './tls.js';
+import { firstOf } from './sourced.js';
+import { loadPem, pemSources } from './tls.js';
 import type {
   Environment,
   RedactedConfig,
@@ -109,10 +110,7 @@ export async function resolveConfig(input: ResolveConfigInput = {}): Promise<Res
         .map((draft) => draft.rejectUnauthorized.source),
     }),
   );
-  const tlsSources = roles.drafts
-    .flatMap((draft) => [draft.tlsCa, draft.tlsCert, draft.tlsKey])
-    .filter((source): source is Sourced<string> => source !== undefined);
-  const pem = await loadPem(tlsSources);
+  const pem = await loadPem(roles.drafts.flatMap(pemSources));
   problems.push(...pem.problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -144,9 +142,13 @@ export async function resolveConfig(input: ResolveConfigInput = {}): Promise<Res
     ],
   };
   const config = { ...data } as ResolvedConfig;
-  Object.defineProperty(config, 'redacted', {
-    value: (): RedactedConfig => deepFreeze(redact(data) as unknown as RedactedConfig),
-    enumerable: false,
+  const redacted = (): RedactedConfig => deepFreeze(redact(data) as unknown as RedactedConfig);
+  // Logging the config whole (JSON: pino, JSON.stringify; util.inspect: console.log) shows
+  // the redacted copy: the secrets stay readable as properties, never printed by accident.
+  Object.defineProperties(config, {
+    redacted: { value: redacted, enumerable: false },
+    toJSON: { value: redacted, enumerable: false },
+    [inspect.custom]: { value: redacted, enumerable: false },
   });
   return deepFreeze(config);
 }

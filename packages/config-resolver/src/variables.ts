@@ -115,19 +115,20 @@ export const VARIABLES: readonly VariableInfo[] = [
     option: 'tlsCa',
     default: 'none',
     description:
-      'CA certificate: PEM text (contains `-----BEGIN`; `\\n` escapes allowed) or a path to a PEM file. A missing or unreadable file is an error.',
+      'CA certificate: PEM text (contains `-----BEGIN`; `\\n` escapes allowed) or a path to a PEM file. A missing or unreadable file, or a certificate Node cannot parse, is an error.',
   },
   {
     name: 'REDIS_TLS_CERT',
     option: 'tlsCert',
     default: 'none',
-    description: 'Client certificate for mutual TLS: PEM text or a file path.',
+    description: 'Client certificate for mutual TLS: PEM text or a file path, parsed at start-up.',
   },
   {
     name: 'REDIS_TLS_KEY',
     option: 'tlsKey',
     default: 'none',
-    description: 'Client private key for mutual TLS: PEM text or a file path. Always redacted.',
+    description:
+      'Client private key for mutual TLS: PEM text or a file path, parsed at start-up. Always redacted.',
   },
   {
     name: 'REDIS_TLS_REJECT_UNAUTHORIZED',

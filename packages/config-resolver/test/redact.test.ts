@@ -19,10 +19,30 @@ t.test('redactUrl hides the password of parsable and unparsable URLs', async (t)
     ['redis://user@host', 'redis://user@host'],
     ['redis://host:6379/0', 'redis://host:6379/0'],
     [
-      'redis://host/0?password=x&db=1&token=y',
-      'redis://host/0?password=[redacted]&db=1&token=[redacted]',
+      'redis://host/0?password=x&db=1&token=y&pw=z',
+      'redis://host/0?password=[redacted]&db=1&token=[redacted]&pw=[redacted]',
     ],
     ['', ''],
+    // No `@`: a password typed where the host should be (the host was left out).
+    ['redis://:s3cret', 'redis://:[redacted]'],
+    ['redis://default:s3cret', 'redis://default:[redacted]'],
+    ['rediss://u:pa/ss?x#y', 'rediss://u:[redacted]'],
+    ['redis://:123456', 'redis://:[redacted]'],
+    ['redis://host:notaport/0', 'redis://host:[redacted]'],
+    ['redis://[::1', 'redis://[:[redacted]'],
+    // ...but a host and port are kept, also when they are out of range.
+    ['redis://host:6379', 'redis://host:6379'],
+    ['redis://db.example.com:65536/0', 'redis://db.example.com:65536/0'],
+    ['rediss://[::1]:6380/1', 'rediss://[::1]:6380/1'],
+    ['redis://[::1]', 'redis://[::1]'],
+    ['unix:///tmp/a:b.sock', 'unix:///tmp/a:b.sock'],
+    [
+      'sentinel://[::1]:26379,10.0.0.1:5000/mymaster/0',
+      'sentinel://[::1]:26379,10.0.0.1:5000/mymaster/0',
+    ],
+    ['clusters://h1:7000,h2', 'clusters://h1:7000,h2'],
+    ['sentinel://h1:26379,h2:pw', 'sentinel://h1:[redacted]'],
+    ['host:notaport', 'host:notaport'],
   ];
   for (const [input, expected] of cases) t.equal(redactUrl(input), expected, input);
 });

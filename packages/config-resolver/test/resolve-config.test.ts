@@ -1,6 +1,8 @@
+import { inspect } from 'node:util';
 import t from 'tap';
 import { ConfigError, resolveConfig } from '../src/index.js';
 import { ENVIRONMENTS, type EnvironmentCase } from './fixtures/environments.js';
+import { PRIVATE_KEY } from './fixtures/pem.js';
 
 const fakeDns = (unresolvable: readonly string[] = []) => {
   const calls: string[] = [];
@@ -126,7 +128,7 @@ t.test('the result is deep-frozen and redacted() is a non-enumerable method', as
       REDIS_SENTINELS: 's1.example.com',
       REDIS_SENTINEL_PASSWORD: 'spw',
     },
-    options: { tlsKey: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----' },
+    options: { tlsKey: PRIVATE_KEY },
     exists: () => false,
   });
   t.ok(Object.isFrozen(config));
@@ -148,6 +150,13 @@ t.test('the result is deep-frozen and redacted() is a non-enumerable method', as
   t.strictSame(JSON.parse(JSON.stringify(redacted)), redacted);
   t.notMatch(JSON.stringify(redacted), /"pw"|"spw"|BEGIN PRIVATE/);
   t.equal(config.roles.main.redis.password, 'pw');
+  for (const printed of [
+    JSON.stringify(config),
+    inspect(config, { depth: 10 }),
+    `${inspect(config)}`,
+  ])
+    t.notMatch(printed, /"pw"|'pw'|spw|BEGIN PRIVATE/, 'printed whole, the config is redacted');
+  t.match(JSON.stringify(config), /\[redacted\]/);
 });
 
 t.test('shareKey: equal only for the same connection settings', async (t) => {

@@ -21,6 +21,6 @@ export { startProxy, TcpProxy } from './tcp-proxy.js';
 export type { Timed } from './timed.js';
 export { timed } from './timed.js';
 export type { TlsFiles } from './tls.js';
-export { tlsFiles } from './tls.js';
+export { foreignCa, tlsFiles } from './tls.js';
 export type { WaitOptions } from './wait.js';
 export { waitFor } from './wait.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,10 +81,9 @@ async function signed(
   ]);
 }
 
-async function make(): Promise<TlsFiles> {
-  const dir = await mkdtemp(join(tmpdir(), 'redis-infra-tls-'));
-  trackDir(dir);
-  await openssl(dir, [
+/** A self-signed CA (`ca.key`, `ca.crt`) in `dir`. */
+function makeCa(dir: string, subject: string): Promise<void> {
+  return openssl(dir, [
     ...NEW_KEY,
     '-x509',
     '-keyout',
@@ -94,8 +93,14 @@ async function make(): Promise<TlsFiles> {
     '-days',
     '2',
     '-subj',
-    '/CN=redis-infra test CA',
+    subject,
   ]);
+}
+
+async function make(): Promise<TlsFiles> {
+  const dir = await mkdtemp(join(tmpdir(), 'redis-infra-tls-'));
+  trackDir(dir);
+  await makeCa(dir, '/CN=redis-infra test CA');
   await signed(
     dir,
     'server',
@@ -129,4 +134,18 @@ export function tlsFiles(): Promise<TlsFiles> {
     throw error;
   });
   return made;
+}
+
+/**
+ * A CA certificate (PEM) that signed nothing `tlsFiles()` holds: a client that trusts only
+ * it must refuse the test servers' certificates. Its key is thrown away at once.
+ */
+export async function foreignCa(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'redis-infra-foreign-ca-'));
+  try {
+    await makeCa(dir, '/CN=redis-infra foreign CA');
+    return await readFile(join(dir, 'ca.crt'), 'utf8');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

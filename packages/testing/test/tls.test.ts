@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { startRedis } from '../src/redis-server.js';
-import { tlsFiles } from '../src/tls.js';
+import { foreignCa, tlsFiles } from '../src/tls.js';
 
 t.test('certificates are made once per process and signed by one CA', async (t) => {
   const first = await tlsFiles();
@@ -22,6 +22,13 @@ t.test('TLS without client certificates: the CA is enough, plain TCP is refused'
   const failed = once(untrusted, 'error');
   await t.rejects(untrusted.connect());
   t.match((await failed)[0], { message: /self[- ]signed|unable to verify/i });
+
+  const ca = await foreignCa();
+  t.match(ca, /BEGIN CERTIFICATE/);
+  const foreign = server.client({ tls: { ca, servername: 'localhost' }, lazyConnect: true });
+  const refused = once(foreign, 'error');
+  await t.rejects(foreign.connect(), 'a client trusting only a foreign CA refuses the server');
+  t.match((await refused)[0], { message: /self[- ]signed|unable to verify|certificate/i });
 });
 
 t.test('TLS with client certificates: a client without one is turned away', async (t) => {
