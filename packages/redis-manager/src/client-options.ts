@@ -111,7 +111,10 @@ export function clusterOptions(
     lazyConnect: true,
     scaleReads: 'master',
     slotsRefreshTimeout: role.connectTimeoutMs,
-    retryDelayOnFailover: 100,
+    // Commands in flight when a node's connection drops fail at once, as on standalone, rather
+    // than retry every 100 ms until their deadline (the node is then a lost master: see
+    // `LostMasters`).
+    retryDelayOnFailover: 0,
     retryDelayOnClusterDown: 100,
     // Certificates name the hosts, not the IPs a lookup would turn them into.
     ...(role.redis.tls

@@ -2,7 +2,7 @@ import type { Command } from 'ioredis';
 import type { ManagedRedis } from './managed-client.js';
 
 /** When a pooled command was handed to ioredis (ms since the epoch). */
-export const SENT_AT = Symbol('redis-infra.sentAt');
+const SENT_AT = Symbol('redis-infra.sentAt');
 
 /** A command stamped by the guard. */
 type Stamped = Command & { [SENT_AT]?: number | undefined; isSettled?: boolean };
@@ -12,10 +12,15 @@ interface Queued {
   command: Stamped;
 }
 
-/** ioredis' command queues (denque). */
+/** ioredis' command queues (denque): `commandQueue` awaits replies, `offlineQueue` a connection. */
 interface Queue {
   length: number;
   peekAt(index: number): Queued | undefined;
+}
+
+/** The queues of an ioredis connection (internals; a cluster has only an `offlineQueue`). */
+export function queuesOf(client: object): { commandQueue: Queue; offlineQueue: Queue } {
+  return client as { commandQueue: Queue; offlineQueue: Queue };
 }
 
 /** The sweep period for a deadline: a quarter of it, between 5 and 25 ms. */
@@ -23,21 +28,45 @@ export function sweepPeriod(timeoutMs: number): number {
   return Math.max(5, Math.min(25, Math.floor(timeoutMs / 4)));
 }
 
-/** Stamps `command` with the time it was sent. */
-export function stamp(command: Command): void {
-  (command as Stamped)[SENT_AT] = Date.now();
+/** Stamps `command` with the time it was sent, unless it was stamped when it was called. */
+export function stampOnce(command: Command): void {
+  (command as Stamped)[SENT_AT] ??= Date.now();
 }
 
 /**
- * Fails every command of `client` sent `timeoutMs` ago or more and still unanswered, with
- * ioredis' own `Command timed out`. The queues are in send order, so the scan stops at the
- * first command that is still young: one timer per endpoint instead of one per command.
+ * Makes an auto-pipeline stamp each command when it is queued, which is when the caller
+ * called: ioredis writes one auto-pipeline at a time per connection, so on a hung server a
+ * command waits for the whole batch before it, and its deadline must run from the call, not
+ * from the write. An explicit `pipeline()` is left alone (its commands are called by `exec()`).
  */
-export function failExpired(client: ManagedRedis, now: number, timeoutMs: number): void {
-  const { commandQueue, offlineQueue } = client as unknown as {
-    commandQueue: Queue;
-    offlineQueue: Queue;
+export function stampWhenQueued(client: object, pipeline: object): void {
+  const { _autoPipelines } = client as { _autoPipelines: Map<string, object> };
+  const target = pipeline as { sendCommand(command: Command): unknown };
+  const queue = target.sendCommand;
+  let auto: boolean | undefined;
+  target.sendCommand = function (this: unknown, command: Command) {
+    // ioredis registers an auto-pipeline (standalone: under 'main') before queueing into it.
+    auto ??= _autoPipelines.get('main') === pipeline;
+    if (auto) (command as Stamped)[SENT_AT] = Date.now();
+    return queue.call(this, command);
   };
+}
+
+/**
+ * Hands every command of `client` sent `timeoutMs` ago or more and still unanswered to
+ * `client.timedOut` (which fails it with ioredis' own `Command timed out`, or retries a read).
+ * The queues are in send order, so the scan stops at the first command that is still young:
+ * one timer per endpoint instead of one per command. `judged`: whether the timeouts count
+ * against the breaker (see the endpoint's sweep). Returns how many expired.
+ */
+export function failExpired(
+  client: ManagedRedis,
+  now: number,
+  timeoutMs: number,
+  judged: boolean,
+): number {
+  const { commandQueue, offlineQueue } = queuesOf(client);
+  let expired = 0;
   for (const queue of [commandQueue, offlineQueue]) {
     for (let i = 0; i < queue.length; i++) {
       const { command } = queue.peekAt(i) as Queued;
@@ -46,7 +75,17 @@ export function failExpired(client: ManagedRedis, now: number, timeoutMs: number
       if (now - sentAt < timeoutMs) break;
       // Once only, as ioredis' own timer: a retried read stays pending on purpose.
       command[SENT_AT] = undefined;
-      command.reject(new Error('Command timed out'));
+      client.timedOut(command, judged);
+      expired++;
     }
   }
+  return expired;
+}
+
+/** How many commands of `queue` are still unsettled. */
+export function unsettled(queue: Queue): number {
+  let count = 0;
+  for (let i = 0; i < queue.length; i++)
+    if (!(queue.peekAt(i) as Queued).command.isSettled) count++;
+  return count;
 }

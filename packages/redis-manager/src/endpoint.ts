@@ -1,11 +1,16 @@
+import type { EventEmitter } from 'node:events';
 import type { Fallback, ResolvedRole } from '@redis-infra/config-resolver';
-import { Command } from 'ioredis';
+import { Command, type Redis } from 'ioredis';
+import { connectInBackground, noop } from './background.js';
+import { fullJitter } from './backoff.js';
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { classifyConnectError, isAvailabilityFailure, redactedMessage } from './classify.js';
 import { type ConnectionKind, clusterOptions, redisOptions } from './client-options.js';
 import { failExpired, sweepPeriod } from './deadline.js';
+import { guardFailoverDetector } from './detector-guard.js';
 import { RedisConnectError, RedisUnavailableError } from './errors.js';
 import { LeasePool } from './lease-pool.js';
+import { LostMasters } from './lost-masters.js';
 import {
   type CommandGuard,
   type ManagedClient,
@@ -16,6 +21,7 @@ import {
 import { pendingCommands, waitUntil } from './pending.js';
 import { leastPending, roundRobin } from './pick.js';
 import { readClusterSlots, readServerInfo } from './server-info.js';
+import { guardStream } from './stream-guard.js';
 import { SuccessWindow } from './success-window.js';
 import type {
   ClusterSlots,
@@ -35,8 +41,15 @@ export interface EndpointHost {
 }
 
 const probes = new WeakSet<Command>();
-const noop = () => {};
 const CONNECT_GRACE_MS = 50;
+/** What the deadline sweep last heard from a connection. */
+interface Heard {
+  bytes: number | undefined;
+  at: number;
+}
+
+/** Connect failures that say Redis is not there (rather than slow). */
+const ABSENT = new Set(['refused', 'not-found']);
 const PASS_THROUGH: CommandGuard = { admit: () => undefined, onFailure: noop };
 
 /**
@@ -51,6 +64,8 @@ export class Endpoint implements CommandGuard {
   readonly roles: string[] = [];
   /** Pooled connections behind `client()`. */
   readonly clients: ManagedClient[];
+  /** Per pooled connection: bytes its socket had read at the last sweep, and since when. */
+  readonly #heard: Heard[];
   readonly breaker: CircuitBreaker;
   readonly leases: LeasePool;
   readonly #window = new SuccessWindow();
@@ -65,7 +80,7 @@ export class Endpoint implements CommandGuard {
   #lastError: LastError | undefined;
   #latencyMs: number | undefined;
   #server: RoleHealth['server'] = null;
-  #cluster: ClusterSlots | undefined;
+  #cluster: Omit<ClusterSlots, 'lostMasters'> | undefined;
   #healthTimer: NodeJS.Timeout | undefined;
   #secondTimer: NodeJS.Timeout | undefined;
   #deadlineTimer: NodeJS.Timeout | undefined;
@@ -78,6 +93,7 @@ export class Endpoint implements CommandGuard {
       this.#onBreaker(state),
     );
     this.clients = Array.from({ length: settings.poolSize }, () => this.create('pool'));
+    this.#heard = this.clients.map(() => ({ bytes: undefined, at: 0 }));
     this.leases = new LeasePool(this, host.options.lease ?? {});
   }
 
@@ -103,6 +119,7 @@ export class Endpoint implements CommandGuard {
             clusterOptions(settings, kind, policy, authFailed),
           )
         : new ManagedRedis(redisOptions(settings, kind, policy, authFailed));
+    if (client instanceof ManagedRedis) guardFailoverDetector(client);
     client.managed = {
       // The subscriber must resubscribe as soon as its connection is back, breaker or not.
       guard: kind === 'subscriber' ? PASS_THROUGH : this,
@@ -113,10 +130,23 @@ export class Endpoint implements CommandGuard {
         kind === 'lease' || client instanceof ManagedCluster
           ? settings.commandTimeoutMs
           : undefined,
+      lostMasters:
+        client instanceof ManagedCluster
+          ? new LostMasters(client, (master) =>
+              this.#record(new Error(`lost the cluster master ${master}; its slots fail fast`)),
+            )
+          : undefined,
     };
-    client.on('error', (error: unknown) => this.#record(error));
+    client.on('error', (error: unknown) => {
+      guardStream(client as { stream?: EventEmitter });
+      this.#record(error);
+    });
+    if (client instanceof ManagedCluster) {
+      client.on('+node', (node: Redis) => node.on('error', () => guardStream(node)));
+    }
     client.on('ready', () => this.#onReady());
     client.on('close', () => this.#recompute());
+    if (kind !== 'lease') client.on('end', () => this.#restart(client));
     client.on('reconnecting', (delayMs: number) => {
       this.#reconnects++;
       this.#emit('reconnecting', { delayMs });
@@ -126,27 +156,45 @@ export class Endpoint implements CommandGuard {
 
   // --- CommandGuard: on every command -------------------------------------------------
 
-  admit(client: ManagedClient, command: Command): Error | undefined {
+  admit(client: ManagedClient, command: Command, slot?: number): Error | undefined {
     const status = client.status;
     // `connect`: the handshake (AUTH, HELLO, SELECT, the ready check) must go through.
     if (status === 'connect' || client.managed.queueing) return undefined;
-    this.#window.sent();
-    const state = this.breaker.state;
-    if (state === 'closed' ? status === 'ready' : probes.has(command)) return undefined;
-    this.#window.fail();
+    const window = this.#window;
+    const down = this.#down(command, status);
+    if (down !== undefined) {
+      window.sent();
+      window.fail();
+      return new RedisUnavailableError(this.label, down);
+    }
+    const master = client.managed.lostMasters?.of(command, slot);
+    if (master === undefined) {
+      window.sent();
+      return undefined;
+    }
+    // One master lost is not the endpoint failing: the breaker does not weigh these.
+    window.excuse();
     return new RedisUnavailableError(
       this.label,
-      state === 'closed'
-        ? 'no connection is up; reconnecting in the background'
-        : `its circuit breaker is ${state}`,
+      `the cluster master of its slot (${master}) is lost; waiting for a replica to take over`,
     );
   }
 
-  readonly onFailure = (error: unknown): void => {
+  /** Why the endpoint refuses `command` at once (breaker open, no connection), if it does. */
+  #down(command: Command, status: string): string | undefined {
+    const state = this.breaker.state;
+    if (state !== 'closed')
+      return probes.has(command) ? undefined : `its circuit breaker is ${state}`;
+    return status === 'ready' ? undefined : 'no connection is up; reconnecting in the background';
+  }
+
+  readonly onFailure = (error: unknown, judged = true): void => {
     if (!isAvailabilityFailure(error)) return;
     const window = this.#window;
     window.fail();
     this.#record(error);
+    // A backlog's timeout says nothing against a closed breaker; a probe's always decides.
+    if (!judged && this.breaker.state === 'closed') return;
     // Commands still awaiting a reply have not succeeded: judge against the settled ones only.
     let pending = 0;
     for (const client of this.clients) pending += pendingCommands(client);
@@ -168,7 +216,7 @@ export class Endpoint implements CommandGuard {
   subscriber(): ManagedClient {
     if (!this.#subscriber) {
       this.#subscriber = this.create('subscriber');
-      this.#subscriber.connect().catch(noop);
+      connectInBackground(this.#subscriber);
     }
     return this.#subscriber;
   }
@@ -185,17 +233,25 @@ export class Endpoint implements CommandGuard {
     this.#secondTimer = setInterval(() => this.#window.rotate(), 1_000);
     this.#secondTimer.unref();
     const timeoutMs = this.settings.commandTimeoutMs;
-    this.#deadlineTimer = setInterval(() => {
-      const now = Date.now();
-      for (const client of this.clients)
-        if (client instanceof ManagedRedis) failExpired(client, now, timeoutMs);
-    }, sweepPeriod(timeoutMs));
+    // Swept after the I/O of the loop turn (setImmediate): after a stalled event loop, the
+    // replies already waiting in the sockets are read before anything is judged late.
+    const sweep = () => this.#sweep(timeoutMs);
+    this.#deadlineTimer = setInterval(() => setImmediate(sweep), sweepPeriod(timeoutMs));
     this.#deadlineTimer.unref();
-    for (const client of this.clients) client.connect().catch(noop);
+    // The reason a connect fails with when nothing else is known by the deadline.
+    this.#lastErrorObject = Object.assign(
+      new Error(`no answer within ${this.settings.connectTimeoutMs} ms`),
+      { code: 'ETIMEDOUT' },
+    );
+    for (const client of this.clients) connectInBackground(client);
     const allReady = () => this.clients.every((c) => c.status === 'ready');
+    // With a memory fallback nothing is worth waiting for once Redis is known to be absent
+    // (refused, no such host): the app starts now, and the manager recovers when it appears.
+    const absent = () =>
+      this.#host.fallback === 'memory' && ABSENT.has(classifyConnectError(this.#lastErrorObject));
     // The grace lets ioredis report its own connect timeout first, so a reason is always known.
     await waitUntil(
-      () => allReady() || this.#authFailed,
+      () => allReady() || this.#authFailed || absent(),
       this.settings.connectTimeoutMs + CONNECT_GRACE_MS,
     );
     this.#phase = 'running';
@@ -263,8 +319,16 @@ export class Endpoint implements CommandGuard {
       lastError: this.#lastError ?? null,
       server: this.#server,
     };
-    if (this.#cluster) health.cluster = this.#cluster;
+    if (this.#cluster) health.cluster = { ...this.#cluster, lostMasters: this.#lostMasters() };
     return health;
+  }
+
+  /** The cluster masters some pooled connection has lost (`host:port`); cluster mode only. */
+  #lostMasters(): string[] {
+    const lost = new Set<string>();
+    for (const client of this.clients)
+      for (const master of (client.managed.lostMasters as LostMasters).keys) lost.add(master);
+    return [...lost];
   }
 
   /** Pooled connections that are ready. */
@@ -279,7 +343,9 @@ export class Endpoint implements CommandGuard {
     if (this.#phase === 'closed') return 'closed';
     if (this.#phase !== 'running') return 'connecting';
     if (!this.#available) return this.#host.fallback === 'memory' ? 'fallback' : 'down';
-    return ready < this.clients.length ? 'degraded' : 'up';
+    const lostMaster =
+      this.settings.mode === 'cluster' && this.clients.some((c) => c.managed.lostMasters?.size);
+    return ready < this.clients.length || lostMaster ? 'degraded' : 'up';
   }
 
   #startHealthChecks(): void {
@@ -307,6 +373,33 @@ export class Endpoint implements CommandGuard {
 
   // --- state changes ------------------------------------------------------------------
 
+  /**
+   * The deadline sweep of the pooled connections. A command past its deadline on a
+   * connection that has received data within the deadline waited in a backlog Redis is
+   * working through: it fails (the caller's deadline is the caller's), but says nothing
+   * against Redis, so the breaker does not count it. A connection that has received nothing
+   * for a whole deadline while holding expired commands has stalled; when every one has,
+   * Redis hangs (or the path to it does), and the second's failures are judged against no
+   * successes (the replies before the hang say nothing about now): `failureThreshold`
+   * timeouts open the breaker at once.
+   */
+  #sweep(timeoutMs: number): void {
+    const now = Date.now();
+    let stalled = 0;
+    this.clients.forEach((client, i) => {
+      if (!(client instanceof ManagedRedis)) return;
+      const heard = this.#heard[i] as Heard;
+      const bytes = (client.stream as { bytesRead: number } | undefined)?.bytesRead;
+      if (bytes !== heard.bytes) {
+        heard.bytes = bytes;
+        heard.at = now;
+      }
+      const silent = now - heard.at >= timeoutMs;
+      if (failExpired(client, now, timeoutMs, silent) > 0 && silent) stalled++;
+    });
+    if (stalled === this.clients.length) this.breaker.failure(this.#window.failedNow, 0);
+  }
+
   #record(error: unknown): void {
     this.#lastErrorObject = error;
     const { code } = error as { code?: unknown };
@@ -317,6 +410,20 @@ export class Endpoint implements CommandGuard {
     };
     if (classifyConnectError(error) === 'auth') this.#authFailed = true;
     this.#emit('error', { error: new RedisUnavailableError(this.label, this.#lastError.message) });
+  }
+
+  /**
+   * ioredis gives a connection up for good (`end`) when a reconnect attempt is cut short: on
+   * Sentinel, a `+switch-master` that arrives while the attempt is asking the sentinels. A
+   * pooled or pub/sub connection is started again after a backoff, until the endpoint
+   * closes (leases are ended on purpose and replaced on demand).
+   */
+  #restart(client: ManagedClient): void {
+    if (this.#phase === 'closed') return;
+    const again = () => {
+      if (this.#phase !== 'closed' && client.status === 'end') connectInBackground(client);
+    };
+    setTimeout(again, fullJitter(1, this.#host.options.reconnect)).unref();
   }
 
   #onReady(): void {
@@ -343,6 +450,11 @@ export class Endpoint implements CommandGuard {
   }
 
   #recompute(): void {
+    // A shutdown is no outage: the connections closing say nothing (no breaker, no fallback).
+    if (this.#phase === 'closed') {
+      this.#available = false;
+      return;
+    }
     const available =
       this.#phase === 'running' &&
       this.breaker.state === 'closed' &&

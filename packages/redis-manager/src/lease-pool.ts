@@ -1,3 +1,4 @@
+import { connectInBackground } from './background.js';
 import type { Endpoint } from './endpoint.js';
 import { PoolError, RedisUnavailableError } from './errors.js';
 import { type ManagedClient, settle } from './managed-client.js';
@@ -110,7 +111,7 @@ export class LeasePool {
   async #open(): Promise<ManagedClient> {
     const client = this.#endpoint.create('lease');
     this.#all.add(client);
-    client.connect().catch(() => {});
+    connectInBackground(client);
     if (await waitUntil(() => client.status === 'ready', this.#acquireTimeoutMs)) {
       settle(client);
       return client;

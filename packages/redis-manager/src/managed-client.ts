@@ -1,16 +1,21 @@
 import { hasFlag, list } from '@ioredis/commands';
-import { Cluster, Command, Redis } from 'ioredis';
-import { stamp } from './deadline.js';
+import { type ChainableCommander, Cluster, Command, Redis } from 'ioredis';
+import { queuesOf, stampOnce, stampWhenQueued, unsettled } from './deadline.js';
+import type { LostMasters } from './lost-masters.js';
 
 /**
  * What a managed client asks before it sends a command, and tells after. Implemented by
  * the endpoint that owns the client (breaker, readiness, success counts).
  */
 export interface CommandGuard {
-  /** An error to fail `command` with at once, or `undefined` to send it (and count it as sent). */
-  admit(client: ManagedClient, command: Command): Error | undefined;
-  /** Called with each failure of an admitted command. */
-  readonly onFailure: (error: unknown) => void;
+  /**
+   * An error to fail `command` with at once, or `undefined` to send it (and count it as
+   * sent). `slot`: the slot of the cluster pipeline `command` is part of (its own keys may
+   * not say: MULTI, EXEC).
+   */
+  admit(client: ManagedClient, command: Command, slot?: number): Error | undefined;
+  /** Called with each failure of an admitted command; `judged: false` keeps it from the breaker. */
+  readonly onFailure: (error: unknown, judged?: boolean) => void;
 }
 
 /** Per-client behaviour set by the manager. */
@@ -33,6 +38,8 @@ export interface ManagedSettings {
    * has no deadline of its own).
    */
   nonBlockingTimeoutMs: number | undefined;
+  /** The masters a cluster connection has lost (clusters only). */
+  lostMasters: LostMasters | undefined;
 }
 
 /** A standalone or sentinel client whose every command passes the manager's guard. */
@@ -43,7 +50,49 @@ export class ManagedRedis extends Redis {
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     return refuse(this, command) ?? super.sendCommand(command, stream);
   }
+
+  /** Pooled: auto-pipelined commands are stamped when called (see `stampWhenQueued`). */
+  override pipeline(commands?: unknown[][]): ChainableCommander {
+    const pipeline = super.pipeline(commands);
+    if (this.managed.stamped) stampWhenQueued(this, pipeline);
+    return pipeline;
+  }
+
+  /** Error replies pass here: those that speak of availability (LOADING, READONLY...) count. */
+  override handleReconnection(error: Error, item: Parameters<Redis['handleReconnection']>[1]) {
+    if (this.managed.stamped) this.managed.guard.onFailure(error);
+    super.handleReconnection(error, item);
+  }
+
+  /** @internal the deadline sweep's verdict on a stamped command: retry a read once, or fail it. */
+  timedOut(command: Command, judged: boolean): void {
+    const error = new Error(TIMED_OUT);
+    this.managed.guard.onFailure(error, judged);
+    if (this.managed.retryReadsOnTimeout && retriable(command)) resend(this, command);
+    else command.reject(error);
+  }
 }
+
+/** ioredis' private `flushQueue`: where queued commands fail when a connection is lost. */
+interface Flushing {
+  flushQueue(error: Error, options?: object): void;
+}
+const flushQueue = (Redis.prototype as unknown as Flushing).flushQueue;
+// Counted before ioredis rejects them (a private method: no `override` to write). Both queues
+// are counted: the one flush that spares the offline queue (a protocol error) comes after the
+// first connect, when a pooled connection's offline queue is empty.
+(ManagedRedis.prototype as unknown as Flushing).flushQueue = function (
+  this: ManagedRedis,
+  error,
+  options,
+) {
+  if (this.managed.stamped) {
+    const { commandQueue, offlineQueue } = queuesOf(this);
+    const lost = unsettled(commandQueue) + unsettled(offlineQueue);
+    for (let i = 0; i < lost; i++) this.managed.guard.onFailure(error);
+  }
+  flushQueue.call(this, error, options);
+};
 
 /** A cluster client whose every command passes the manager's guard. */
 export class ManagedCluster extends Cluster {
@@ -53,9 +102,9 @@ export class ManagedCluster extends Cluster {
   override sendCommand(
     command: Command,
     stream?: Parameters<Cluster['sendCommand']>[1],
-    node?: unknown,
+    node?: { slot?: number },
   ): unknown {
-    return refuse(this, command) ?? super.sendCommand(command, stream, node);
+    return refuse(this, command, node?.slot) ?? super.sendCommand(command, stream, node);
   }
 }
 
@@ -70,27 +119,33 @@ const RETRIES = new WeakSet<Command>();
 
 /**
  * The shared path of both client kinds, before the command goes to ioredis: ask the guard
- * (a refused command is rejected and its promise returned), count failures, and retry a
- * timed-out read once when asked to. Commands of one pipeline are admitted in one
+ * (a refused command is rejected and its promise returned). Pooled standalone commands are
+ * then only stamped; the others get a deadline timer, a wrapper that counts failures, and a
+ * retry of a timed-out read when asked to. Commands of one pipeline are admitted in one
  * synchronous loop, so they all get the same answer (a pipeline never goes out half).
  */
-function refuse(client: ManagedClient, command: Command): Promise<unknown> | undefined {
+function refuse(
+  client: ManagedClient,
+  command: Command,
+  slot?: number,
+): Promise<unknown> | undefined {
   const { guard, stamped, retryReadsOnTimeout, nonBlockingTimeoutMs } = client.managed;
-  const denied = guard.admit(client, command);
+  const denied = guard.admit(client, command, slot);
   if (denied) {
     command.reject(denied);
     return command.promise;
   }
-  if (stamped) stamp(command);
-  else if (
-    nonBlockingTimeoutMs !== undefined &&
-    !Command.checkFlag('BLOCKING_COMMANDS', command.name)
-  ) {
+  if (stamped) {
+    // Pooled standalone, the hot path: the endpoint's sweep times out (or retries) what is
+    // stamped (here, or when an auto-pipeline queued it), and failures are counted where
+    // ioredis fails commands (`ManagedRedis`).
+    stampOnce(command);
+    return undefined;
+  }
+  if (nonBlockingTimeoutMs !== undefined && !Command.checkFlag('BLOCKING_COMMANDS', command.name)) {
     command.setTimeout(nonBlockingTimeoutMs);
   }
-  if (retryReadsOnTimeout && READ_ONLY.has(command.name.toLowerCase()) && !RETRIES.has(command)) {
-    retryOnce(client, command);
-  }
+  if (retryReadsOnTimeout && retriable(command)) retryOnTimeout(client, command);
   // Failures are counted where ioredis rejects: no promise reaction (and microtask) per command.
   const reject = command.reject;
   command.reject = (error: Error) => {
@@ -100,28 +155,37 @@ function refuse(client: ManagedClient, command: Command): Promise<unknown> | und
   return undefined;
 }
 
-/**
- * Makes `command` retry once on a fresh command when it times out. The caller's promise
- * settles with the retry's reply (or the late first reply, whichever comes first); the
- * timeout itself still counts as a failure (the guard's wrapper sits outside this one).
- */
-function retryOnce(client: ManagedClient, command: Command): void {
+/** A read-only command that is not itself a retry: safe to send once more. */
+function retriable(command: Command): boolean {
+  return READ_ONLY.has(command.name.toLowerCase()) && !RETRIES.has(command);
+}
+
+/** Makes `command` (whose deadline is ioredis' own timer) retry once when it times out. */
+function retryOnTimeout(client: ManagedClient, command: Command): void {
   const reject = command.reject;
   command.reject = (error: Error) => {
     command.reject = reject;
     if (error.message !== TIMED_OUT) return reject(error);
-    const { replyEncoding } = command as unknown as { replyEncoding: BufferEncoding | null };
-    const retry = new Command(command.name, command.args, { replyEncoding });
-    RETRIES.add(retry);
-    const settle = retry.resolve;
-    // The raw reply goes to the original command, which transforms it once (HGETALL & co).
-    retry.resolve = (reply: unknown) => {
-      settle(reply);
-      command.resolve(reply);
-    };
-    retry.promise.catch(reject);
-    client.sendCommand(retry);
+    resend(client, command);
   };
+}
+
+/**
+ * Sends `command` again as a fresh command. The caller's promise settles with the retry's
+ * reply (or the late first reply, whichever comes first), or fails with the retry's error.
+ */
+function resend(client: ManagedClient, command: Command): void {
+  const { replyEncoding } = command as unknown as { replyEncoding: BufferEncoding | null };
+  const retry = new Command(command.name, command.args, { replyEncoding });
+  RETRIES.add(retry);
+  const settle = retry.resolve;
+  // The raw reply goes to the original command, which transforms it once (HGETALL & co).
+  retry.resolve = (reply: unknown) => {
+    settle(reply);
+    command.resolve(reply);
+  };
+  retry.promise.catch(command.reject);
+  client.sendCommand(retry);
 }
 
 /**

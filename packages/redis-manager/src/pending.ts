@@ -1,14 +1,10 @@
 import type { Redis } from 'ioredis';
+import { queuesOf } from './deadline.js';
 import { type ManagedClient, ManagedCluster } from './managed-client.js';
 
-/** The ioredis internals read here: commands sent and awaiting a reply, or queued before sending (a cluster has no `commandQueue` of its own). */
-interface Queues {
-  commandQueue: { length: number };
-  offlineQueue: { length: number };
-}
-
+/** Commands sent and awaiting a reply, or queued before sending (a cluster has no `commandQueue` of its own). */
 function queued(client: Redis | ManagedCluster): number {
-  const { commandQueue, offlineQueue } = client as unknown as Queues;
+  const { commandQueue, offlineQueue } = queuesOf(client);
   return client.autoPipelineQueueSize + (commandQueue?.length ?? 0) + offlineQueue.length;
 }
 

@@ -20,7 +20,9 @@ export async function readServerInfo(
 }
 
 /** Slot coverage from `CLUSTER INFO`. */
-export async function readClusterSlots(client: ManagedClient): Promise<ClusterSlots> {
+export async function readClusterSlots(
+  client: ManagedClient,
+): Promise<Omit<ClusterSlots, 'lostMasters'>> {
   const info = fields(String(await client.call('CLUSTER', 'INFO')));
   return {
     state: String(info.get('cluster_state')),

@@ -5,6 +5,7 @@
 export class SuccessWindow {
   #sent = 0;
   #failed = 0;
+  #excused = 0;
   readonly #past: Array<[sent: number, failed: number]> = [];
   readonly #seconds: number;
 
@@ -33,18 +34,27 @@ export class SuccessWindow {
     this.#failed++;
   }
 
+  /**
+   * Counts one command refused for a reason the breaker must not weigh (its slot's Cluster
+   * master is lost): in the rate, not in `sentNow` or `failedNow`.
+   */
+  excuse(): void {
+    this.#excused++;
+  }
+
   /** Closes the current second. */
   rotate(): void {
-    this.#past.push([this.#sent, this.#failed]);
+    this.#past.push([this.#sent + this.#excused, this.#failed + this.#excused]);
     if (this.#past.length > this.#seconds) this.#past.shift();
     this.#sent = 0;
     this.#failed = 0;
+    this.#excused = 0;
   }
 
   /** Share of commands that did not fail over the window, 0..1; `1` when none was sent. */
   rate(): number {
-    let sent = this.#sent;
-    let failed = this.#failed;
+    let sent = this.#sent + this.#excused;
+    let failed = this.#failed + this.#excused;
     for (const [s, f] of this.#past) {
       sent += s;
       failed += f;

@@ -59,6 +59,11 @@ export interface ClusterSlots {
   slotsOk: number;
   slotsFail: number;
   knownNodes: number;
+  /**
+   * Masters this instance has lost the connection to (`host:port`): commands for their slots
+   * fail at once until a replica takes over. Not from `CLUSTER INFO`: live.
+   */
+  lostMasters: string[];
 }
 
 /** One role's health, from cached state: reading it never waits on Redis. */

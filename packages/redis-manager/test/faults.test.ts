@@ -48,10 +48,20 @@ t.test(
     const manager = managerFor(t, await configFor(redis.connection, { commandTimeoutMs: 200 }));
     await manager.connect();
     const events = recordEvents(manager);
+    // Successes earlier in the same second do not hold the breaker closed on a hang.
+    await Promise.all(Array.from({ length: 2_000 }, (_, i) => manager.client().get(`warm${i}`)));
     redis.pause();
-    const calls = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => timed(() => manager.client().set(`k${i}`, i))),
-    );
+    const pending = [];
+    for (let tick = 0; tick < 5; tick++) {
+      for (let i = 0; i < 2; i++) {
+        const n = tick * 2 + i;
+        pending.push(timed(() => manager.client().set(`k${n}`, n)));
+      }
+      // The next tick's calls make a new auto-pipeline, which ioredis holds back until the
+      // one before it is answered: their deadline runs from the call all the same.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const calls = await Promise.all(pending);
     for (const call of calls) {
       t.ok(call.error, 'rejects');
       t.ok(call.ms < 250, `settled in ${call.ms.toFixed(0)} ms (deadline 200 ms)`);
@@ -67,8 +77,87 @@ t.test(
       timeoutMs: 3_000,
     });
     t.equal(await manager.client().get('k0'), '0');
+    const explicit = manager.client().pipeline().set('late', '1');
+    await sleep(250);
+    t.same(
+      await explicit.exec(),
+      [[null, 'OK']],
+      "an explicit pipeline's deadline runs from exec()",
+    );
     t.ok(events.some(([event]) => event === 'breakerClose'));
     t.ok(events.some(([event]) => event === 'recovered'));
+  },
+);
+
+t.test(
+  'a backlog Redis works through: the tail misses its deadline, the breaker stays closed',
+  async (t) => {
+    const redis = await startRedis(t);
+    const manager = managerFor(t, await configFor(redis.connection, { commandTimeoutMs: 100 }));
+    await manager.connect();
+    const events = recordEvents(manager);
+    // A few calls, written at once; then, a tick later, far more calls in one tick than one
+    // connection answers within the deadline. (Queued in the same tick as the tail, the head
+    // would share its fate on a machine slow enough to take 100 ms to queue 50,000 calls.)
+    const head = Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => manager.client().get(`backlog${i}`)),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    const tail = await Promise.allSettled(
+      Array.from({ length: 50_000 }, (_, i) => manager.client().get(`backlog${i % 100}`)),
+    );
+    t.ok(
+      (await head).every((r) => r.status === 'fulfilled'),
+      'the head was answered',
+    );
+    const late = tail.filter((r) => r.status === 'rejected');
+    t.ok(late.length > 0, `${late.length} of 50,000 waited past their deadline and failed`);
+    t.match((late[0] as PromiseRejectedResult).reason, /timed out/);
+    t.equal(manager.health().main?.breaker, 'closed', 'Redis answered all along: not its failure');
+    t.notOk(events.some(([event]) => event === 'breakerOpen'));
+    // Those commands were written all the same: once their replies are read, Redis is quick again.
+    await waitFor('the backlog to drain', async () => {
+      const { error } = await timed(() => manager.client().set('after', '1'));
+      return error === undefined;
+    });
+  },
+);
+
+t.test(
+  'latency past the deadline: the breaker opens, and closes once the latency goes',
+  async (t) => {
+    const redis = await startRedis(t);
+    const proxy = await startProxy(t, redis);
+    const manager = managerFor(
+      t,
+      await configFor({ ...redis.connection, port: proxy.port }, { commandTimeoutMs: 200 }),
+      { breaker: { cooldownMs: 100 } },
+    );
+    await manager.connect();
+    const events = recordEvents(manager);
+    let running = true;
+    const load = async () => {
+      while (running)
+        await manager
+          .client()
+          .incr('n')
+          .catch(() => sleep(1));
+    };
+    const loops = Array.from({ length: 10 }, load);
+    // Replies keep coming, each too late: the probes of the half-open breaker time out on a
+    // connection that is not silent, and must still re-open it (else it stays half-open).
+    proxy.setLatency(200);
+    await waitFor('the breaker to open', () => manager.health().main?.breaker === 'open');
+    await sleep(1_000);
+    proxy.setLatency(0);
+    await waitFor('the breaker to close', () => manager.state() === 'up', { timeoutMs: 2_000 });
+    running = false;
+    await Promise.all(loops);
+    t.ok(
+      events.filter(([event]) => event === 'breakerOpen').length >= 2,
+      'failed probes re-opened it',
+    );
+    t.equal(await manager.client().set('after', '1'), 'OK');
   },
 );
 
@@ -168,13 +257,14 @@ t.test('fallback memory: start without Redis, recover by itself when it appears'
   await redis.kill();
   const config = await configFor(
     redis.connection,
-    { connectTimeoutMs: 300 },
+    { connectTimeoutMs: 3_000 },
     { ENVIRONMENT: 'development' },
   );
   t.equal(config.fallback, 'memory');
   const manager = managerFor(t, config);
   const events = recordEvents(manager);
-  await manager.connect();
+  const { ms } = await timed(() => manager.connect());
+  t.ok(ms < 1_000, `refused: in the fallback after ${ms.toFixed(0)} ms, not the 3 s timeout`);
   t.equal(manager.state(), 'fallback');
   t.match(manager.health().main, {
     status: 'fallback',

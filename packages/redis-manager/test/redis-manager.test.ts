@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startProxy, startRedis, waitFor } from '@redis-infra/testing';
 import t from 'tap';
 import { createRedisManager } from '../src/index.js';
-import { configFor, managerFor } from './helpers.js';
+import { configFor, managerFor, recordEvents } from './helpers.js';
 
 t.test('standalone: roles on one endpoint share exactly poolSize connections', async (t) => {
   const redis = await startRedis(t, { password: 'main-secret' });
@@ -207,9 +207,12 @@ t.test('unknown roles and a closed manager are clear errors; close is idempotent
   });
   await manager.connect();
   t.equal(manager.connect(), manager.connect(), 'connect is memoised');
+  const events = recordEvents(manager);
   const pending = manager.client().get('k');
   await Promise.all([manager.close(), manager.close()]);
   t.equal(await pending, null, 'a command in flight finishes before the connections close');
+  await sleep(50); // the sockets' close events
+  t.strictSame(events, [], 'a shutdown is no outage: no breakerOpen, no fallback, no error');
   t.throws(() => manager.client(), { code: 'E_MANAGER_CLOSED' });
   t.equal(manager.state(), 'closed');
   await t.rejects(createClosed(), { code: 'E_MANAGER_CLOSED' });
@@ -229,23 +232,35 @@ t.test(
       lease: { max: 1, acquireTimeoutMs: 1_000 },
     });
     await manager.connect();
+    // Each holder runs once its lease is open (opening one takes a while on a loaded machine).
     let fail: (e: Error) => void = () => {};
+    let taken = () => {};
+    const isTaken = new Promise<void>((resolve) => (taken = resolve));
     const holding = manager.withConnection(
       'main',
-      () => new Promise((_, reject) => (fail = reject)),
+      () =>
+        new Promise((_, reject) => {
+          fail = reject;
+          taken();
+        }),
     );
-    await sleep(30);
+    await isTaken;
     const next = manager.withConnection('main', (client) => client.ping());
     fail(new Error('the caller broke it'));
     await t.rejects(holding, /broke it/);
     t.equal(await next, 'PONG', 'the waiter got a fresh connection');
 
     let release: () => void = () => {};
+    const isBusy = new Promise<void>((resolve) => (taken = resolve));
     const busy = manager.withConnection(
       'main',
-      () => new Promise<void>((resolve) => (release = resolve)),
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          taken();
+        }),
     );
-    await sleep(30);
+    await isBusy;
     const waiter = manager.withConnection('main', (client) => client.ping());
     const closing = manager.close();
     await t.rejects(waiter, { code: 'E_REDIS_UNAVAILABLE', message: /closing/ });

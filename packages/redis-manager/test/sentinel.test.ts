@@ -1,4 +1,4 @@
-import { startSentinel, waitFor } from '@redis-infra/testing';
+import { startProxy, startSentinel, waitFor } from '@redis-infra/testing';
 import t from 'tap';
 import { configFor, managerFor, publishAndReceive, timed } from './helpers.js';
 
@@ -47,5 +47,36 @@ t.test(
       ms < 5_000 + 2_000,
       `writes land on the new master ${ms.toFixed(0)} ms after the failover began`,
     );
+  },
+);
+
+t.test(
+  'sentinel: a connection cut short by +switch-master while it asks slow sentinels is restarted',
+  async (t) => {
+    const topology = await startSentinel(t, { password: 'data-pass' });
+    // Sentinels a zone away: every reconnect attempt spends most of its time asking them, so
+    // the +switch-master that ends the attempt (ioredis then gives the connection up) lands in it.
+    const proxies = await Promise.all(topology.sentinels.map((s) => startProxy(t, s)));
+    const config = await configFor(
+      { host: '127.0.0.1', port: 6379 },
+      {
+        sentinels: proxies.map(({ port }) => ({ host: '127.0.0.1', port })),
+        sentinelName: topology.name,
+        password: 'data-pass',
+      },
+    );
+    const manager = managerFor(t, config);
+    await manager.connect();
+    await manager.subscriber().subscribe('events');
+    const victim = await topology.master();
+    for (const proxy of proxies) proxy.setLatency(150);
+    await victim.kill();
+    const promoted = await topology.waitForNewMaster(victim);
+    await waitFor('the role to be up again', () => manager.health().main?.status === 'up', {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
+    t.equal(await manager.client().set('after', '1'), 'OK');
+    t.equal(await promoted.call('GET', 'after'), '1', 'the write landed on the new master');
   },
 );

@@ -27,3 +27,15 @@ t.test('the rate covers the current second and the last N closed ones', async (t
   t.equal(window.rate(), 0);
   t.equal(new SuccessWindow().rate(), 1);
 });
+
+t.test('excused refusals count in the rate, not in what the breaker weighs', async (t) => {
+  const window = new SuccessWindow(1);
+  window.sent();
+  window.excuse();
+  t.equal(window.rate(), 0.5, 'one of two failed');
+  t.equal(window.sentNow, 1);
+  t.equal(window.failedNow, 0);
+  window.rotate();
+  t.equal(window.rate(), 0.5, 'and still once the second is closed');
+  t.equal(window.sentNow + window.failedNow, 0);
+});
