@@ -5,6 +5,7 @@ import { type CacheError, L2Error } from './errors.js';
 import type { KeySpace } from './keys.js';
 import { entrySize, type L1Entry, MemoryTier } from './l1.js';
 import { RedisTier } from './l2.js';
+import { DEFAULTS } from './options.js';
 import { Counters } from './stats.js';
 import { TagVersions } from './tags.js';
 import type { ResolvedOptions } from './types.js';
@@ -45,7 +46,9 @@ export class CacheCore {
     this.options = options;
     this.l1 = new MemoryTier(options.l1.maxEntries, options.l1.maxBytes);
     this.redis = new RedisTier(options.manager, options.role);
-    this.tags = new TagVersions(options.l1.maxEntries, this.redis);
+    // Without a count bound on entries, tag versions keep the default one (an entry whose
+    // tag version was dropped checks it in Redis once).
+    this.tags = new TagVersions(options.l1.maxEntries || DEFAULTS.maxEntries, this.redis);
     options.manager.on('recovered', this.#onRecovered);
     if (options.bus) {
       const host = { apply: (m: BusMessage) => this.apply(m), desync: () => this.desync() };

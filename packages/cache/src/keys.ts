@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 export const MAX_KEY_BYTES = 200;
 /** Below this many UTF-16 units a key cannot exceed `MAX_KEY_BYTES` (3 bytes per unit at most). */
 const SHORT = Math.floor(MAX_KEY_BYTES / 3);
+/** User keys whose Redis key a namespace remembers, as many as L1 holds by default (all forgotten at once when full). */
+export const REMEMBERED_KEYS = 10_000;
 /** Marks the cache's own keys (tags, leases, hashed keys); user keys never start with it. */
 const RESERVED = '#';
 
@@ -35,6 +37,7 @@ export class KeySpace {
   readonly #tagPrefix: string;
   readonly #lockPrefix: string;
   readonly #keyPrefix: string;
+  readonly #entries = new Map<string, string>();
 
   constructor(keyPrefix: string, name: string) {
     this.#keyPrefix = keyPrefix;
@@ -44,9 +47,21 @@ export class KeySpace {
     this.#lockPrefix = `${this.prefix}${RESERVED}l:`;
   }
 
-  /** The Redis key (and L1 key) of a user key. */
+  /**
+   * The Redis key (and L1 key) of a user key. Kept for the last `REMEMBERED_KEYS` keys seen
+   * of up to `MAX_KEY_BYTES` characters (a few MB at most): a hot key's L1 lookup then uses
+   * one string whose hash V8 has cached, instead of a new concatenation to flatten and hash
+   * on every hit. Longer keys (a client's URL as a route cache key) are not kept.
+   */
   entry(key: string): string {
-    return this.prefix + encodeKey(key);
+    if (key.length > MAX_KEY_BYTES) return this.prefix + encodeKey(key);
+    let redisKey = this.#entries.get(key);
+    if (redisKey === undefined) {
+      redisKey = this.prefix + encodeKey(key);
+      if (this.#entries.size === REMEMBERED_KEYS) this.#entries.clear();
+      this.#entries.set(key, redisKey);
+    }
+    return redisKey;
   }
 
   /** The Redis key holding a tag's version. */

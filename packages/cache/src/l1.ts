@@ -16,8 +16,12 @@ export interface L1Entry {
   size: number;
 }
 
-/** Bytes counted for an entry besides its key and serialized value. */
-const OVERHEAD = 64;
+/**
+ * Bytes counted for an entry besides its key and serialized value: the entry object (~105
+ * bytes, two of its numbers boxed), the LRU's map slot (~40) and the key string's header.
+ * Measured: 1,000,000 entries of ~100 bytes cost about 370 bytes each in the heap.
+ */
+const OVERHEAD = 160;
 
 /** Approximate memory of an entry: its key, its serialized value (UTF-16) and some overhead. */
 export function entrySize(key: string, payload: string): number {
@@ -32,9 +36,10 @@ export function entrySize(key: string, payload: string): number {
 export class MemoryTier {
   readonly #lru: LRUCache<string, L1Entry>;
 
+  /** `maxEntries` 0: bounded by bytes only. */
   constructor(maxEntries: number, maxBytes: number) {
     this.#lru = new LRUCache<string, L1Entry>({
-      max: maxEntries,
+      ...(maxEntries > 0 ? { max: maxEntries } : {}),
       maxSize: maxBytes,
       sizeCalculation: (entry) => entry.size,
     });

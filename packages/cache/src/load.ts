@@ -35,9 +35,6 @@ export function load<T>(request: LoadRequest<T>): Promise<T> {
     core.stats.deduped++;
     return flight as Promise<T>;
   }
-  const stale = core.l1.get(redisKey);
-  if (core.refreshing.has(redisKey) && core.usableStale(stale, Date.now()))
-    return Promise.resolve(serveStale(request, stale) as T);
   const promise = lookUp(request);
   core.flights.set(redisKey, promise);
   const landed = () => core.flights.delete(redisKey);
@@ -45,11 +42,18 @@ export function load<T>(request: LoadRequest<T>): Promise<T> {
   return promise;
 }
 
-/** Redis, then the stale value (at once, refreshing in the background), then the loader. */
+/**
+ * A stale L1 value within grace (served at once, refreshed in the background), then Redis
+ * (fresh, or stale within grace), then the loader. The stale value never waits on Redis: on
+ * a hung server that wait would be a whole command deadline.
+ */
 async function lookUp<T>(request: LoadRequest<T>): Promise<T> {
   const { core, ns, redisKey } = request;
-  let stale = core.l1.get(redisKey);
-  if (!core.usableStale(stale, Date.now())) stale = undefined;
+  const stale = core.l1.get(redisKey);
+  if (core.usableStale(stale, Date.now())) {
+    refresh(request, stale, true);
+    return serveStale(request, stale) as T;
+  }
   const found = await core.read(ns, redisKey);
   if (found !== FAILED) {
     if (found !== undefined && found.expiresAt > Date.now()) {
@@ -61,12 +65,11 @@ async function lookUp<T>(request: LoadRequest<T>): Promise<T> {
     }
     core.stats.l2Misses++;
     if (found === undefined) core.l1.delete(redisKey);
-    else core.keep(redisKey, found);
-    stale = found;
-  }
-  if (stale) {
-    refresh(request, stale);
-    return serveStale(request, stale) as T;
+    else {
+      core.keep(redisKey, found);
+      refresh(request, found, false);
+      return serveStale(request, found) as T;
+    }
   }
   core.stats.misses++;
   trace('getOrSet', ns.name, request.key, false, 'loader');
@@ -81,13 +84,24 @@ function serveStale<T>({ core, ns, key }: LoadRequest<T>, stale: L1Entry): unkno
   return core.out(stale);
 }
 
-/** One background refresh per key while its stale value is served; failures keep the stale value. */
-function refresh<T>(request: LoadRequest<T>, stale: L1Entry): void {
-  const { core, redisKey } = request;
+/**
+ * One background refresh per key while its stale value is served; failures keep the stale
+ * value. With `readFirst`, Redis is asked first: another instance may have refreshed it.
+ */
+function refresh<T>(request: LoadRequest<T>, stale: L1Entry, readFirst: boolean): void {
+  const { core, ns, redisKey } = request;
   if (core.refreshing.has(redisKey)) return;
   core.refreshing.add(redisKey);
   const done = () => core.refreshing.delete(redisKey);
-  loadFresh(request, stale.value as T, true).then(done, done);
+  const run = async () => {
+    const found = readFirst ? await core.read(ns, redisKey) : undefined;
+    if (found !== FAILED && found !== undefined && found.expiresAt > Date.now()) {
+      core.keep(redisKey, found);
+      return;
+    }
+    await loadFresh(request, stale.value as T, true);
+  };
+  run().then(done, done);
 }
 
 /** Runs the loader: under the cross-instance lease when asked for and Redis is up, else here. */

@@ -68,7 +68,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     jitter,
     negativeTtl: check.number('negativeTtl', options.negativeTtl, DEFAULTS.negativeTtl, 0, true),
     l1: {
-      maxEntries: check.number('l1.maxEntries', l1.maxEntries, DEFAULTS.maxEntries, 1),
+      maxEntries: check.number('l1.maxEntries', l1.maxEntries, DEFAULTS.maxEntries, 0),
       maxBytes: check.number('l1.maxBytes', l1.maxBytes, DEFAULTS.maxBytes, 1),
       clone: l1.clone ?? DEFAULTS.clone,
     },

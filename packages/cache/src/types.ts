@@ -11,7 +11,11 @@ export interface Serializer {
 
 /** Bounds and behaviour of the in-process tier. */
 export interface L1Options {
-  /** Most entries kept in memory (least recently used go first). @default 10000 */
+  /**
+   * Most entries kept in memory (least recently used go first); `0`: no count bound, only
+   * `maxBytes`. A count bound reserves about 100 bytes per slot up front (lru-cache's
+   * index arrays), so a large one costs memory before anything is cached. @default 10000
+   */
   maxEntries?: number;
   /** Most bytes kept in memory, as the sum of the entries' approximate sizes. @default 67108864 (64 MiB) */
   maxBytes?: number;

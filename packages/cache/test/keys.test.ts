@@ -1,5 +1,5 @@
 import t from 'tap';
-import { encodeKey, escapeGlob, KeySpace, MAX_KEY_BYTES } from '../src/keys.js';
+import { encodeKey, escapeGlob, KeySpace, MAX_KEY_BYTES, REMEMBERED_KEYS } from '../src/keys.js';
 import { standalone } from './helpers.js';
 
 t.test('encodeKey: short keys as they are, long or reserved ones hashed', async (t) => {
@@ -22,6 +22,22 @@ t.test('KeySpace', async (t) => {
   t.equal(new KeySpace('a*[b]?\\', 'n').pattern(), 'a\\*\\[b\\]\\?\\\\n:*');
   t.equal(escapeGlob('plain'), 'plain');
 });
+
+t.test(
+  'KeySpace remembers the Redis keys of the last short keys it saw, within a bound',
+  async (t) => {
+    const ns = new KeySpace('app:', 'users');
+    const long = 'x'.repeat(300);
+    t.equal(ns.entry(long), `app:users:${encodeKey(long)}`);
+    t.equal(ns.entry('short'), 'app:users:short');
+    t.equal(ns.entry('short'), 'app:users:short', 'remembered: the same answer');
+    // Past the bound everything is forgotten at once, and the answers stay the same.
+    const keys = Array.from({ length: REMEMBERED_KEYS + 1 }, (_, i) => `k${i}`);
+    t.ok(keys.every((key) => ns.entry(key) === `app:users:${key}`));
+    t.equal(ns.entry(long), `app:users:${encodeKey(long)}`);
+    t.equal(ns.entry('k0'), 'app:users:k0');
+  },
+);
 
 t.test('clear() of a namespace with glob characters deletes only its own keys', async (t) => {
   const { cache, redis } = await standalone(t, { namespace: 'n*' });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startRedis, waitFor } from '@redis-infra/testing';
 import t from 'tap';
 import { type LoaderContext, LoaderError } from '../src/index.js';
 import { cacheFor, configFor, counting, managerFor, standalone } from './helpers.js';
@@ -57,6 +58,39 @@ t.test('grace: a stale value is served at once while one refresh runs', async (t
   t.same(seen, [undefined, 1], 'the loader saw the stale value');
   t.match(cache.stats(), { staleServed: 2, deduped: 19 }, 'joined calls count as deduped');
 });
+
+t.test('grace: the refresh takes a value another instance stored instead of loading', async (t) => {
+  // No bus: this instance does not hear of the other's write, and keeps its stale L1 copy.
+  const redis = await startRedis(t);
+  const solo = { ttl: 100, grace: 5_000, jitter: 0, bus: false };
+  const cache = cacheFor(t, await managerFor(t, await configFor(redis)), solo);
+  t.equal(await cache.getOrSet('k', () => 'old'), 'old');
+  await sleep(120);
+  const other = cacheFor(t, await managerFor(t, await configFor(redis)), solo);
+  await other.set('k', 'new');
+  const loader = counting('loaded');
+  t.equal(await cache.getOrSet('k', loader.load), 'old', 'stale at once, without waiting on Redis');
+  await waitFor('the refresh', async () => (await cache.getOrSet('k', loader.load)) === 'new');
+  t.equal(loader.calls, 0, 'the other instance had refreshed it: no load');
+});
+
+t.test(
+  'grace: a stale value found in Redis is served while this instance refreshes it',
+  async (t) => {
+    const { cache, redis } = await standalone(t, { ttl: 50, grace: 5_000, jitter: 0 });
+    await cache.set('k', 'old');
+    await sleep(70);
+    const fresh = cacheFor(t, await managerFor(t, await configFor(redis)), { jitter: 0 });
+    const loader = counting('new');
+    t.equal(
+      await fresh.getOrSet('k', loader.load),
+      'old',
+      'an instance with an empty L1 serves it',
+    );
+    await waitFor('the refresh', async () => (await fresh.getOrSet('k', loader.load)) === 'new');
+    t.equal(loader.calls, 1, 'one load, without reading Redis again first');
+  },
+);
 
 t.test('grace: a failing refresh keeps serving the stale value', async (t) => {
   const errors: unknown[] = [];

@@ -16,7 +16,7 @@ t.test('invalid options are listed at once', async (t) => {
         namespace: '#x',
         jitter: 2,
         grace: Number.NaN,
-        l1: { maxEntries: 0 },
+        l1: { maxEntries: -1 },
         distributedLock: { leaseMs: 1 },
         bus: { heartbeatMs: -5 },
         serializer: {} as never,
@@ -30,7 +30,7 @@ t.test('invalid options are listed at once', async (t) => {
         'jitter must be at most 1',
         'serializer must have serialize() and deserialize()',
         'grace must be a finite number >= 0',
-        'l1.maxEntries must be a finite number >= 1',
+        'l1.maxEntries must be a finite number >= 0',
         'distributedLock.leaseMs must be a finite number >= 3',
         'bus.heartbeatMs must be a finite number >= 0',
         'role "nope" is not a role of the manager (main, rateLimit, cache)',
@@ -93,4 +93,11 @@ t.test('l1 bounds: entries and bytes', async (t) => {
   t.ok(small.stats().l1.entries < 10);
   await small.set('huge', 'x'.repeat(5_000));
   t.equal(await small.get('huge'), 'x'.repeat(5_000), 'too big for L1: still in Redis');
+  const bytesOnly = (await standalone(t, { l1: { maxEntries: 0, maxBytes: 20_000 } })).cache;
+  await bytesOnly.setMany(Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: i })));
+  const { entries, bytes } = bytesOnly.stats().l1;
+  t.ok(
+    entries > 50 && entries < 200 && bytes <= 20_000,
+    `maxEntries 0: ${entries} entries in ${bytes} bytes`,
+  );
 });
