@@ -1,13 +1,21 @@
 import { formatRate } from './compare.js';
 import type { Environment } from './environment.js';
+import type { MemoryResult } from './memory/suite.js';
+import { memoryMarkdown } from './memory/table.js';
+import type { OutageResult } from './outage/suite.js';
+import { outageMarkdown } from './outage/table.js';
 import type { Row, SuiteResult } from './rows.js';
-import type { Settings } from './settings.js';
+import { FULL, type Settings } from './settings.js';
 
 /** One run: where, how much, and what it measured. */
 export interface BenchResult {
   environment: Environment;
   settings: Settings;
   suites: SuiteResult[];
+  /** What the requests of each outage run got, per phase, and how soon each app recovered. */
+  outage: OutageResult[];
+  /** Heap and RSS of each cache after the memory fill. */
+  memory: MemoryResult[];
   /** Suites that were not run, and why (e.g. the cache package is not built). */
   skipped: Array<{ suite: string; reason: string }>;
 }
@@ -32,15 +40,26 @@ export function toMarkdown(result: BenchResult): string {
     `\`pnpm bench\` (${settings.mode}), ${env.date.slice(0, 10)}: Node ${env.node}, ${shortRedis(env.redis)},`,
     `${env.cpu} (${env.cores} cores), ${env.os}; load average ${env.loadAtStart} at the start,`,
     `${env.loadAtEnd ?? '?'} at the end.`,
-    `Medians of ${settings.rounds} (in process) and ${settings.httpRounds} (HTTP) alternating rounds`,
-    `after ${settings.warmups} warm-up round${settings.warmups === 1 ? '' : 's'}; ${settings.concurrency} concurrent callers in process,`,
-    `${settings.connections} connections for ${settings.httpSeconds} s per HTTP run. A / B is the ratio`,
-    'of the two medians, higher is better for A; "rounds" is the range of the ratio within single',
-    'rounds (A and B ran back to back), a measure of the noise.',
-    '',
-    '| suite | comparison (A vs B) | A | B | A / B | rounds | target | result |',
-    '|---|---|---:|---:|---:|---:|---:|---|',
   ];
+  if (settings.mode === 'quick') {
+    lines.push(
+      `Quick run: one short round of everything, Redis down ${settings.outage.downSeconds} s instead of ${FULL.outage.downSeconds},`,
+      `${formatRate(settings.memory.entries)} entries instead of ${formatRate(FULL.memory.entries)} (under a bound as much smaller):`,
+      'the figures only show that everything ran.',
+    );
+  }
+  if (result.suites.length > 0) {
+    lines.push(
+      `Medians of ${settings.rounds} (in process) and ${settings.httpRounds} (HTTP) alternating rounds`,
+      `after ${settings.warmups} warm-up round${settings.warmups === 1 ? '' : 's'}; ${settings.concurrency} concurrent callers in process,`,
+      `${settings.connections} connections for ${settings.httpSeconds} s per HTTP run. A / B is the ratio`,
+      'of the two medians, higher is better for A; "rounds" is the range of the ratio within single',
+      'rounds (A and B ran back to back), a measure of the noise.',
+      '',
+      '| suite | comparison (A vs B) | A | B | A / B | rounds | target | result |',
+      '|---|---|---:|---:|---:|---:|---:|---|',
+    );
+  }
   for (const suite of result.suites) {
     for (const row of suite.rows) {
       lines.push(
@@ -51,7 +70,10 @@ export function toMarkdown(result: BenchResult): string {
       );
     }
   }
-  lines.push('', '## Every contender', '');
+  lines.push('');
+  lines.push(...outageMarkdown(result.outage, settings.outage));
+  lines.push(...memoryMarkdown(result.memory, settings.memory));
+  if (result.suites.length > 0) lines.push('## Every contender', '');
   for (const suite of result.suites) {
     lines.push(
       `### ${suite.suite}`,

@@ -2,13 +2,22 @@ import { createScope, type Owner, startRedis } from '@redis-infra/testing';
 import type { Progress } from './compare.js';
 import { environment, loadNow } from './environment.js';
 import { httpSuite } from './http/suite.js';
+import { type MemoryResult, memorySuite } from './memory/suite.js';
 import { cacheSuites } from './micro/cache.js';
 import type { Target } from './micro/clients.js';
 import { getSuite } from './micro/get.js';
 import { rateLimitSuite } from './micro/rate-limit.js';
+import { type OutageResult, outageSuite } from './outage/suite.js';
 import type { BenchResult } from './report.js';
 import type { SuiteResult } from './rows.js';
 import type { Settings } from './settings.js';
+
+/** What a suite adds to the report: ratio rows, outage runs, memory fills. */
+interface Findings {
+  suites?: SuiteResult[];
+  outage?: OutageResult[];
+  memory?: MemoryResult[];
+}
 
 /** A suite: builds its contenders on `owner`, against the bench's Redis, and measures them. */
 type Suite = (
@@ -16,20 +25,28 @@ type Suite = (
   target: Target,
   settings: Settings,
   progress: Progress,
-) => Promise<SuiteResult | SuiteResult[]>;
+) => Promise<Findings>;
+
+/** A suite of ratio rows. */
+const ratios =
+  (suite: (...args: Parameters<Suite>) => Promise<SuiteResult | SuiteResult[]>): Suite =>
+  async (...args) => ({ suites: [await suite(...args)].flat() });
 
 /** Every suite, by the name `--only` takes, in the order they run. */
 export const SUITES: Readonly<Record<string, Suite>> = {
-  get: getSuite,
-  'rate-limit': rateLimitSuite,
-  cache: cacheSuites,
-  http: httpSuite,
+  get: ratios(getSuite),
+  'rate-limit': ratios(rateLimitSuite),
+  cache: ratios(cacheSuites),
+  http: ratios(httpSuite),
+  outage: outageSuite,
+  memory: memorySuite,
 };
 
 /**
  * Starts a Redis of its own (a free port, never the machine's 6379), runs every suite
  * against it one after the other, and stops everything it started — clients, managers,
- * app processes, the server — also when a contender throws (the error is rethrown).
+ * app processes, the server — also when a contender throws (the error is rethrown). The
+ * outage suite kills and restarts a Redis of its own, never this one.
  */
 export async function runBench(
   settings: Settings,
@@ -38,6 +55,8 @@ export async function runBench(
 ): Promise<BenchResult> {
   const env = await environment();
   const suites: SuiteResult[] = [];
+  const outage: OutageResult[] = [];
+  const memory: MemoryResult[] = [];
   const scope = createScope();
   try {
     const redis = await startRedis(scope);
@@ -48,7 +67,10 @@ export async function runBench(
       // Each suite owns its clients and processes; they are gone before the next one starts.
       const owner = createScope();
       try {
-        suites.push(...[await suite(owner, target, settings, progress)].flat());
+        const found = await suite(owner, target, settings, progress);
+        suites.push(...(found.suites ?? []));
+        outage.push(...(found.outage ?? []));
+        memory.push(...(found.memory ?? []));
       } finally {
         await owner.close();
       }
@@ -61,6 +83,8 @@ export async function runBench(
     environment: { ...env, loadAtEnd: loadNow() },
     settings,
     suites,
+    outage,
+    memory,
     skipped: [],
   };
 }

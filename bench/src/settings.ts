@@ -18,9 +18,42 @@ export interface Settings {
   httpSeconds: number;
   /** Seconds per HTTP warm-up. */
   httpWarmupSeconds: number;
+  /** The outage suite's timeline and load. */
+  outage: OutageSettings;
+  /** The memory suite's fill. */
+  memory: MemorySettings;
 }
 
-/** Medians of 15 (in process) and 7 (HTTP) alternating rounds; about five minutes on two cores. */
+/** One outage run per contender: load, then Redis killed, kept down, restarted, load on. */
+export interface OutageSettings {
+  /** Concurrent keep-alive connections, each sending its next request when the last is answered. */
+  connections: number;
+  /** Seconds of load before anything is counted. */
+  warmupSeconds: number;
+  /** Seconds counted before the kill. */
+  beforeSeconds: number;
+  /** Seconds between the kill and the restart. */
+  downSeconds: number;
+  /** Seconds counted after the restarted Redis accepts connections. */
+  afterSeconds: number;
+  /** A request not answered within this counts as a timeout. */
+  requestTimeoutMs: number;
+  /** How long after the restart ours' `/health` is polled for `pass` (past the load's end if need be). */
+  healthWaitSeconds: number;
+}
+
+/** One fill per cache, each in a fresh process. */
+export interface MemorySettings {
+  /** Entries written (distinct keys, about 100 bytes of JSON each). */
+  entries: number;
+  /** The caches' byte bound (ours `l1.maxBytes`, bentocache `maxSize`). */
+  maxBytes: number;
+}
+
+/**
+ * Medians of 15 (in process) and 7 (HTTP) alternating rounds, a 3 s outage per contender and
+ * 1,000,000 entries under 64 MiB: about seven minutes on two cores.
+ */
 export const FULL: Settings = {
   mode: 'full',
   rounds: 15,
@@ -31,6 +64,16 @@ export const FULL: Settings = {
   connections: 50,
   httpSeconds: 4,
   httpWarmupSeconds: 1,
+  outage: {
+    connections: 50,
+    warmupSeconds: 1,
+    beforeSeconds: 2,
+    downSeconds: 3,
+    afterSeconds: 4,
+    requestTimeoutMs: 2_000,
+    healthWaitSeconds: 10,
+  },
+  memory: { entries: 1_000_000, maxBytes: 64 * 1024 * 1024 },
 };
 
 /** One short round of everything: proves every contender runs, measures nothing worth quoting. */
@@ -44,6 +87,17 @@ export const QUICK: Settings = {
   connections: 10,
   httpSeconds: 0.5,
   httpWarmupSeconds: 0.1,
+  // Redis down for 1 s instead of 3; 31,250 entries under 2 MiB (a 32nd of the full fill).
+  outage: {
+    connections: 10,
+    warmupSeconds: 0.2,
+    beforeSeconds: 0.5,
+    downSeconds: 1,
+    afterSeconds: 1.5,
+    requestTimeoutMs: 2_000,
+    healthWaitSeconds: 1.5,
+  },
+  memory: { entries: 31_250, maxBytes: 2 * 1024 * 1024 },
 };
 
 /** Operations per caller and round for a suite whose full-run figure is `full`. */

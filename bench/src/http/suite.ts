@@ -2,7 +2,7 @@ import type { Owner } from '@redis-infra/testing';
 import { alternate, type Contender, type Progress } from '../compare.js';
 import { type SuiteResult, suiteResult } from '../rows.js';
 import type { Settings } from '../settings.js';
-import { APP_KINDS, type AppKind, type Target } from './apps.js';
+import type { AppKind, Target } from './apps.js';
 import { startApp } from './child.js';
 import { requestsPerSecond } from './load.js';
 
@@ -18,7 +18,8 @@ export async function httpSuite(
   settings: Settings,
   progress: Progress,
 ): Promise<SuiteResult> {
-  const apps = await Promise.all(APP_KINDS.map((kind) => startApp(owner, kind, target)));
+  const kinds: AppKind[] = ['bare', 'ours', 'frl-redis', 'frl-redis-ap'];
+  const apps = await Promise.all(kinds.map((kind) => startApp(owner, kind, target)));
   const urlOf = (kind: AppKind, path: string): string =>
     `${apps.find((app) => app.kind === kind)?.url}${path}`;
 
