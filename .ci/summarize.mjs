@@ -1,6 +1,7 @@
 // Prints `tests: N passed, M failed` over every package's last tap run, read from the raw
 // TAP files tap keeps in <package>/.tap/test-results. Each assertion counts once; a test
-// file that crashed or was killed counts as one failure.
+// file that crashed or was killed counts as one failure. Every failure is listed above the
+// count with its file, full name and diagnostics, so the tail of a CI log says what failed.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from 'tap-parser';
@@ -29,6 +30,7 @@ function tapFiles(dir) {
 
 let passed = 0;
 let failed = 0;
+const failures = [];
 for (const root of roots) {
   for (const file of tapFiles(join(root, '.tap', 'test-results'))) {
     const events = Parser.parse(readFileSync(file, 'utf8'), { flat: true });
@@ -36,12 +38,25 @@ for (const root of roots) {
     for (const [event, result] of events) {
       if (event !== 'assert' || result.todo || result.skip) continue;
       if (result.ok) passed += 1;
-      else fileFailed += 1;
+      else {
+        fileFailed += 1;
+        failures.push({ file, result });
+      }
     }
     const complete = events.find(([event]) => event === 'complete')?.[1];
     // A file that crashed, timed out or never planned counts as one failure at least.
-    if (!complete?.ok && fileFailed === 0) fileFailed = 1;
+    if (!complete?.ok && fileFailed === 0) {
+      fileFailed = 1;
+      failures.push({ file, result: { fullname: 'the file did not complete (crashed or timed out)' } });
+    }
     failed += fileFailed;
+  }
+}
+for (const { file, result } of failures) {
+  console.log(`not ok: ${file}: ${result.fullname || result.name}`);
+  if (result.diag) {
+    const lines = JSON.stringify(result.diag, null, 2).split('\n');
+    console.log(lines.slice(0, 40).map((line) => `    ${line}`).join('\n'));
   }
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);
