@@ -35,6 +35,8 @@ export interface RunningApp {
 
 /** Command timeout of every app of the suite: fault assertions are "no request past this + 100 ms". */
 export const COMMAND_TIMEOUT_MS = 300;
+/** The apps' breaker cooldown: how long an open breaker waits before its probe. */
+export const BREAKER_COOLDOWN_MS = 200;
 
 /**
  * A Fastify app with the plugin on `target`, listening on a free port, closed when `owner`
@@ -67,7 +69,7 @@ export async function startApp(
     },
     manager: {
       reconnect: { baseMs: 20, maxMs: 200 },
-      breaker: { cooldownMs: 200 },
+      breaker: { cooldownMs: BREAKER_COOLDOWN_MS },
       ...plugin.manager,
     },
   });

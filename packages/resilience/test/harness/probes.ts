@@ -128,3 +128,52 @@ export function ownedLoad(
   owner.teardown(stop);
   return { stop };
 }
+
+/** A time span, `now()` clock; `to` is `Infinity` while it lasts. */
+export interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * Polls `CLUSTER INFO` on `nodes` every 10 ms until stopped (or `owner` ends): the spans in
+ * which any of them said `cluster_state:fail`. With Redis' default
+ * `cluster-require-full-coverage yes`, a node in that state answers every keyed command with
+ * `CLUSTERDOWN`: from the moment a dead master is marked failed until its replica is promoted,
+ * the whole cluster refuses, not only the dead master's slots.
+ */
+export function watchClusterDown(owner: Owner, nodes: readonly RedisServer[]) {
+  const spans: Span[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const at = now();
+      const states = await Promise.all(
+        nodes.map(async (node) =>
+          /cluster_state:fail/.test(String(await node.call('CLUSTER', 'INFO'))),
+        ),
+      );
+      const down = states.some(Boolean);
+      const last = spans.at(-1);
+      if (down && (last === undefined || last.to !== Number.POSITIVE_INFINITY))
+        spans.push({ from: at, to: Number.POSITIVE_INFINITY });
+      else if (!down && last?.to === Number.POSITIVE_INFINITY) last.to = at;
+      await sleep(10);
+    }
+  })();
+  const stop = async () => {
+    running = false;
+    await loop;
+  };
+  owner.teardown(stop);
+  return { spans: spans as readonly Span[], stop };
+}
+
+/** The spans in which `changes` said `status`, the last one lasting while it still does. */
+export function spansOf(changes: readonly HealthChange[], status: HealthStatus): Span[] {
+  return changes.flatMap((change, i) =>
+    change.status === status
+      ? [{ from: change.at, to: changes[i + 1]?.at ?? Number.POSITIVE_INFINITY }]
+      : [],
+  );
+}
