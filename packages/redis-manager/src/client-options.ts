@@ -87,7 +87,8 @@ export function redisOptions(
     ...common(role, kind),
     ...destination(role, policy),
     retryStrategy: retryStrategy(policy, authFailed),
-    enableAutoPipelining: kind === 'pool',
+    // The manager batches the writes of pooled connections itself (`ManagedRedis`): cheaper.
+    enableAutoPipelining: false,
     enableOfflineQueue: true,
     autoResubscribe: true,
   } as Omit<RedisOptions, 'replyMapping'>;
