@@ -44,10 +44,15 @@ for (const root of roots) {
       }
     }
     const complete = events.find(([event]) => event === 'complete')?.[1];
-    // A file that crashed, timed out or never planned counts as one failure at least.
-    if (!complete?.ok && fileFailed === 0) {
+    const asserted = events.some(([event]) => event === 'assert');
+    // A file that crashed, timed out, never planned or ran no test at all (a process killed
+    // before its first assertion leaves a plan of 1..0) counts as one failure at least.
+    if ((!complete?.ok || !asserted) && fileFailed === 0) {
       fileFailed = 1;
-      failures.push({ file, result: { fullname: 'the file did not complete (crashed or timed out)' } });
+      failures.push({
+        file,
+        result: { fullname: 'the file did not complete, or ran no test (crashed or timed out)' },
+      });
     }
     failed += fileFailed;
   }
