@@ -27,7 +27,7 @@ t.test(
       while (running) {
         // Requests reach a server through I/O, one event-loop turn at a time. `inject` alone
         // does not: while Redis is down, the insurance limiter and L1 answer without any I/O,
-        // and a loop of injects would never let the loop turn (nor the reconnect timer run).
+        // and a loop of injects need not let the loop turn (the reconnect timer needs it to).
         await new Promise((resolve) => setImmediate(resolve));
         for (const url of ['/limited', '/cached']) {
           const started = performance.now();

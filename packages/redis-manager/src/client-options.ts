@@ -87,8 +87,7 @@ export function redisOptions(
     ...common(role, kind),
     ...destination(role, policy),
     retryStrategy: retryStrategy(policy, authFailed),
-    // The manager batches the writes of pooled connections itself (`ManagedRedis`): cheaper.
-    enableAutoPipelining: false,
+    enableAutoPipelining: kind === 'pool',
     enableOfflineQueue: true,
     autoResubscribe: true,
   } as Omit<RedisOptions, 'replyMapping'>;

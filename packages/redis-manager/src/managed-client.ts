@@ -1,6 +1,6 @@
 import { hasFlag, list } from '@ioredis/commands';
-import { Cluster, Command, Redis } from 'ioredis';
-import { queuesOf, stamp, unsettled } from './deadline.js';
+import { type ChainableCommander, Cluster, Command, Redis } from 'ioredis';
+import { queuesOf, stampOnce, stampWhenQueued, unsettled } from './deadline.js';
 import type { LostMasters } from './lost-masters.js';
 
 /**
@@ -22,10 +22,7 @@ export interface CommandGuard {
 export interface ManagedSettings {
   /** Decides and counts. */
   guard: CommandGuard;
-  /**
-   * Pooled standalone and sentinel connections: each command is stamped for the endpoint's
-   * deadline sweep, and the commands of one event-loop turn are written together.
-   */
+  /** Stamp each command for the endpoint's deadline sweep (pooled standalone and sentinel connections). */
   stamped: boolean;
   /**
    * Commands may wait for the connection (first connect, and always for the subscriber);
@@ -50,34 +47,15 @@ export class ManagedRedis extends Redis {
   /** @internal set by the manager right after construction. */
   managed!: ManagedSettings;
 
-  /** The socket whose writes are held until the end of the current event-loop turn. */
-  #held: Corkable | undefined;
-
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-    const refused = refuse(this, command);
-    if (refused !== undefined) return refused;
-    if (this.managed.stamped) this.#holdWrites();
-    return super.sendCommand(command, stream);
+    return refuse(this, command) ?? super.sendCommand(command, stream);
   }
 
-  /**
-   * Auto-pipelining, the cheap way: the socket is corked at the first command of an
-   * event-loop turn and uncorked after the turn's I/O (`setImmediate`), so every command of
-   * the turn goes out in one write. ioredis' own auto-pipelining costs a pipeline object per
-   * batch and a promise and a `nextTick` per command, and holds each batch back until the one
-   * before it is answered (the bench: 1.44x its GETs in process; see the README).
-   */
-  #holdWrites(): void {
-    if (this.status !== 'ready') return; // the handshake, or failing at once: nothing to hold
-    const socket = (this as unknown as { stream: Corkable }).stream;
-    if (socket === this.#held) return;
-    this.#held = socket;
-    socket.cork();
-    setImmediate(() => {
-      // Every cork gets its uncork: a socket replaced within the turn is held on its own.
-      this.#held = undefined;
-      socket.uncork();
-    });
+  /** Pooled: auto-pipelined commands are stamped when called (see `stampWhenQueued`). */
+  override pipeline(commands?: unknown[][]): ChainableCommander {
+    const pipeline = super.pipeline(commands);
+    if (this.managed.stamped) stampWhenQueued(this, pipeline);
+    return pipeline;
   }
 
   /** Error replies pass here: those that speak of availability (LOADING, READONLY...) count. */
@@ -93,12 +71,6 @@ export class ManagedRedis extends Redis {
     if (this.managed.retryReadsOnTimeout && retriable(command)) resend(this, command);
     else command.reject(error);
   }
-}
-
-/** What `#holdWrites` needs of a socket (net and TLS sockets alike). */
-interface Corkable {
-  cork(): void;
-  uncork(): void;
 }
 
 /** ioredis' private `flushQueue`: where queued commands fail when a connection is lost. */
@@ -165,8 +137,9 @@ function refuse(
   }
   if (stamped) {
     // Pooled standalone, the hot path: the endpoint's sweep times out (or retries) what is
-    // stamped, and failures are counted where ioredis fails commands (`ManagedRedis`).
-    stamp(command);
+    // stamped (here, or when an auto-pipeline queued it), and failures are counted where
+    // ioredis fails commands (`ManagedRedis`).
+    stampOnce(command);
     return undefined;
   }
   if (nonBlockingTimeoutMs !== undefined && !Command.checkFlag('BLOCKING_COMMANDS', command.name)) {

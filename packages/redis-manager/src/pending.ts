@@ -5,7 +5,7 @@ import { type ManagedClient, ManagedCluster } from './managed-client.js';
 /** Commands sent and awaiting a reply, or queued before sending (a cluster has no `commandQueue` of its own). */
 function queued(client: Redis | ManagedCluster): number {
   const { commandQueue, offlineQueue } = queuesOf(client);
-  return (commandQueue?.length ?? 0) + offlineQueue.length;
+  return client.autoPipelineQueueSize + (commandQueue?.length ?? 0) + offlineQueue.length;
 }
 
 /** Commands a connection (or every node of a cluster) has sent or queued and not yet settled. */

@@ -57,7 +57,8 @@ t.test(
         const n = tick * 2 + i;
         pending.push(timed(() => manager.client().set(`k${n}`, n)));
       }
-      // Each turn's calls go out in one write of their own; every deadline runs from the call.
+      // The next tick's calls make a new auto-pipeline, which ioredis holds back until the
+      // one before it is answered: their deadline runs from the call all the same.
       await new Promise((resolve) => setImmediate(resolve));
     }
     const calls = await Promise.all(pending);
