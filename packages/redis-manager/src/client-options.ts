@@ -27,9 +27,14 @@ export function retryStrategy(
   return (attempt: number): number => (authFailed() ? authRetryMs : fullJitter(attempt, backoff));
 }
 
-/** Reconnect (and resend) when a former master answers READONLY after a failover. */
-export function reconnectOnError(error: Error): 2 | false {
-  return error.message.startsWith('READONLY') ? 2 : false;
+/**
+ * Reconnect when a former master answers READONLY after a failover; the command fails with
+ * that READONLY error (an availability failure the breaker counts). Not 2 (reconnect and
+ * re-send): a pooled connection has no offline queue after its first connect, so ioredis'
+ * re-send always failed with "Stream isn't writeable", which told the caller nothing.
+ */
+export function reconnectOnError(error: Error): 1 | false {
+  return error.message.startsWith('READONLY') ? 1 : false;
 }
 
 /** `values` without its `undefined` entries (ioredis options under `exactOptionalPropertyTypes`). */

@@ -323,3 +323,24 @@ t.test('logger: transitions are logged, redacted', async (t) => {
   t.match(text, /debug redis connection error .*"err"/);
   t.notMatch(text, /log-secret/);
 });
+
+t.test(
+  'a write on a former master (now a replica) fails with READONLY and reconnects',
+  async (t) => {
+    const master = await startRedis(t);
+    const replica = await startRedis(t, { replicaOf: master });
+    const manager = managerFor(t, await configFor(replica.connection));
+    await manager.connect();
+    const events = recordEvents(manager);
+    await t.rejects(
+      manager.client().set('k', 'v'),
+      /^READONLY/,
+      'the error Redis gave, not a stream error',
+    );
+    await waitFor('the connection to reconnect', () =>
+      events.some(([event]) => event === 'reconnecting'),
+    );
+    t.match(manager.health().main?.lastError?.message, /^READONLY/);
+    t.equal(await manager.client().get('k'), null, 'reads still work on it once it is back');
+  },
+);
