@@ -125,6 +125,7 @@ export class Endpoint implements CommandGuard {
       guard: kind === 'subscriber' ? PASS_THROUGH : this,
       queueing: true,
       stamped: kind === 'pool' && client instanceof ManagedRedis,
+      handlesRejections: kind === 'subscriber',
       retryReadsOnTimeout: settings.retryOnTimeout && kind === 'pool',
       nonBlockingTimeoutMs:
         kind === 'lease' || client instanceof ManagedCluster

@@ -1,5 +1,6 @@
 import { hasFlag, list } from '@ioredis/commands';
 import { type ChainableCommander, Cluster, Command, Redis } from 'ioredis';
+import { noop } from './background.js';
 import { queuesOf, stampOnce, stampWhenQueued, unsettled } from './deadline.js';
 import type { LostMasters } from './lost-masters.js';
 
@@ -29,6 +30,13 @@ export interface ManagedSettings {
    * otherwise a command on a connection that is not ready fails at once.
    */
   queueing: boolean;
+  /**
+   * The subscriber: every command's rejection is handled here too. ioredis re-sends the
+   * subscriptions after a reconnect with no handler of its own on them; when the connection
+   * drops (or `close()` comes) before the reply, that rejection would be unhandled and, by
+   * Node's default, end the process. A caller's own handlers still see every rejection.
+   */
+  handlesRejections: boolean;
   /** Retry a read-only command once after it timed out. */
   retryReadsOnTimeout: boolean;
   /**
@@ -48,6 +56,7 @@ export class ManagedRedis extends Redis {
   managed!: ManagedSettings;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    if (this.managed.handlesRejections) command.promise.catch(noop);
     return refuse(this, command) ?? super.sendCommand(command, stream);
   }
 
@@ -104,6 +113,7 @@ export class ManagedCluster extends Cluster {
     stream?: Parameters<Cluster['sendCommand']>[1],
     node?: { slot?: number },
   ): unknown {
+    if (this.managed.handlesRejections) command.promise.catch(noop);
     return refuse(this, command, node?.slot) ?? super.sendCommand(command, stream, node);
   }
 }

@@ -344,3 +344,32 @@ t.test(
     t.equal(await manager.client().get('k'), null, 'reads still work on it once it is back');
   },
 );
+
+t.test('a resubscribe cut short by close() is no unhandled rejection', async (t) => {
+  const redis = await startRedis(t);
+  const manager = managerFor(t, await configFor(redis.connection));
+  await manager.connect();
+  const subscriber = manager.subscriber();
+  await subscriber.subscribe('news');
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.teardown(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+  // ioredis sends the resubscribe right after 'ready', with no handler of its own on it. The
+  // connection drops before the reply comes (the resubscribe waits for the next connection),
+  // and close() fails it.
+  const closed = new Promise<void>((resolve) => {
+    subscriber.once('ready', () =>
+      process.nextTick(() => {
+        (subscriber as unknown as { stream: { destroy(): void } }).stream.destroy();
+        manager.close().then(resolve);
+      }),
+    );
+  });
+  await redis.restart();
+  await closed;
+  await sleep(50);
+  t.same(unhandled, [], 'nothing unhandled');
+});
