@@ -56,15 +56,10 @@ export function stampWhenQueued(client: object, pipeline: object): void {
  * Hands every command of `client` sent `timeoutMs` ago or more and still unanswered to
  * `client.timedOut` (which fails it with ioredis' own `Command timed out`, or retries a read).
  * The queues are in send order, so the scan stops at the first command that is still young:
- * one timer per endpoint instead of one per command. `judged`: whether the timeouts count
- * against the breaker (see the endpoint's sweep). Returns how many expired.
+ * one timer per endpoint instead of one per command. Returns how many expired (the caller
+ * counts them).
  */
-export function failExpired(
-  client: ManagedRedis,
-  now: number,
-  timeoutMs: number,
-  judged: boolean,
-): number {
+export function failExpired(client: ManagedRedis, now: number, timeoutMs: number): number {
   const { commandQueue, offlineQueue } = queuesOf(client);
   let expired = 0;
   for (const queue of [commandQueue, offlineQueue]) {
@@ -75,7 +70,7 @@ export function failExpired(
       if (now - sentAt < timeoutMs) break;
       // Once only, as ioredis' own timer: a retried read stays pending on purpose.
       command[SENT_AT] = undefined;
-      client.timedOut(command, judged);
+      client.timedOut(command);
       expired++;
     }
   }

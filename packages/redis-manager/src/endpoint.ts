@@ -17,6 +17,7 @@ import {
   ManagedCluster,
   ManagedRedis,
   settle,
+  TIMED_OUT,
 } from './managed-client.js';
 import { pendingCommands, waitUntil } from './pending.js';
 import { leastPending, roundRobin } from './pick.js';
@@ -50,7 +51,20 @@ interface Heard {
 
 /** Connect failures that say Redis is not there (rather than slow). */
 const ABSENT = new Set(['refused', 'not-found']);
-const PASS_THROUGH: CommandGuard = { admit: () => undefined, onFailure: noop };
+/**
+ * The subscriber's guard: admits everything (it must resubscribe as soon as its connection is
+ * back, breaker or not) and handles every command's rejection too. ioredis re-sends the
+ * subscriptions after a reconnect with no handler on them: when the connection drops (or
+ * close() comes) before the reply, that rejection would be unhandled and, by Node's default,
+ * end the process. A caller's own handlers still see every rejection.
+ */
+const PASS_THROUGH: CommandGuard = {
+  admit: (_client, command) => {
+    command.promise.catch(noop);
+    return undefined;
+  },
+  onFailure: noop,
+};
 
 /**
  * The connections of one Redis endpoint, shared by every role that resolves to it: the
@@ -121,11 +135,9 @@ export class Endpoint implements CommandGuard {
         : new ManagedRedis(redisOptions(settings, kind, policy, authFailed));
     if (client instanceof ManagedRedis) guardFailoverDetector(client);
     client.managed = {
-      // The subscriber must resubscribe as soon as its connection is back, breaker or not.
       guard: kind === 'subscriber' ? PASS_THROUGH : this,
       queueing: true,
       stamped: kind === 'pool' && client instanceof ManagedRedis,
-      handlesRejections: kind === 'subscriber',
       retryReadsOnTimeout: settings.retryOnTimeout && kind === 'pool',
       nonBlockingTimeoutMs:
         kind === 'lease' || client instanceof ManagedCluster
@@ -189,10 +201,11 @@ export class Endpoint implements CommandGuard {
     return status === 'ready' ? undefined : 'no connection is up; reconnecting in the background';
   }
 
-  readonly onFailure = (error: unknown, judged = true): void => {
-    if (!isAvailabilityFailure(error)) return;
+  readonly onFailure = (error: unknown, judged = true, count = 1): void => {
+    // A shutdown is no outage: what close() cuts short says nothing (no event, no breaker).
+    if (this.#phase === 'closed' || !isAvailabilityFailure(error)) return;
     const window = this.#window;
-    window.fail();
+    window.fail(count);
     this.#record(error);
     // A backlog's timeout says nothing against a closed breaker; a probe's always decides.
     if (!judged && this.breaker.state === 'closed') return;
@@ -396,7 +409,10 @@ export class Endpoint implements CommandGuard {
         heard.at = now;
       }
       const silent = now - heard.at >= timeoutMs;
-      if (failExpired(client, now, timeoutMs, silent) > 0 && silent) stalled++;
+      const expired = failExpired(client, now, timeoutMs);
+      if (expired === 0) return;
+      this.onFailure(new Error(TIMED_OUT), silent, expired);
+      if (silent) stalled++;
     });
     if (stalled === this.clients.length) this.breaker.failure(this.#window.failedNow, 0);
   }

@@ -1,6 +1,5 @@
 import { hasFlag, list } from '@ioredis/commands';
 import { type ChainableCommander, Cluster, Command, Redis } from 'ioredis';
-import { noop } from './background.js';
 import { queuesOf, stampOnce, stampWhenQueued, unsettled } from './deadline.js';
 import type { LostMasters } from './lost-masters.js';
 
@@ -15,8 +14,11 @@ export interface CommandGuard {
    * not say: MULTI, EXEC).
    */
   admit(client: ManagedClient, command: Command, slot?: number): Error | undefined;
-  /** Called with each failure of an admitted command; `judged: false` keeps it from the breaker. */
-  readonly onFailure: (error: unknown, judged?: boolean) => void;
+  /**
+   * Called with failures of admitted commands: `count` of them failed with `error` at once (a
+   * lost connection's queue, a sweep's timeouts). `judged: false` keeps them from the breaker.
+   */
+  readonly onFailure: (error: unknown, judged?: boolean, count?: number) => void;
 }
 
 /** Per-client behaviour set by the manager. */
@@ -30,13 +32,6 @@ export interface ManagedSettings {
    * otherwise a command on a connection that is not ready fails at once.
    */
   queueing: boolean;
-  /**
-   * The subscriber: every command's rejection is handled here too. ioredis re-sends the
-   * subscriptions after a reconnect with no handler of its own on them; when the connection
-   * drops (or `close()` comes) before the reply, that rejection would be unhandled and, by
-   * Node's default, end the process. A caller's own handlers still see every rejection.
-   */
-  handlesRejections: boolean;
   /** Retry a read-only command once after it timed out. */
   retryReadsOnTimeout: boolean;
   /**
@@ -56,7 +51,6 @@ export class ManagedRedis extends Redis {
   managed!: ManagedSettings;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-    if (this.managed.handlesRejections) command.promise.catch(noop);
     return refuse(this, command) ?? super.sendCommand(command, stream);
   }
 
@@ -73,12 +67,13 @@ export class ManagedRedis extends Redis {
     super.handleReconnection(error, item);
   }
 
-  /** @internal the deadline sweep's verdict on a stamped command: retry a read once, or fail it. */
-  timedOut(command: Command, judged: boolean): void {
-    const error = new Error(TIMED_OUT);
-    this.managed.guard.onFailure(error, judged);
+  /**
+   * @internal the deadline sweep's verdict on a stamped command: retry a read once, or fail
+   * it. The sweep counts the timeouts, once per sweep.
+   */
+  timedOut(command: Command): void {
     if (this.managed.retryReadsOnTimeout && retriable(command)) resend(this, command);
-    else command.reject(error);
+    else command.reject(new Error(TIMED_OUT));
   }
 }
 
@@ -98,7 +93,7 @@ const flushQueue = (Redis.prototype as unknown as Flushing).flushQueue;
   if (this.managed.stamped) {
     const { commandQueue, offlineQueue } = queuesOf(this);
     const lost = unsettled(commandQueue) + unsettled(offlineQueue);
-    for (let i = 0; i < lost; i++) this.managed.guard.onFailure(error);
+    if (lost > 0) this.managed.guard.onFailure(error, true, lost);
   }
   flushQueue.call(this, error, options);
 };
@@ -113,7 +108,6 @@ export class ManagedCluster extends Cluster {
     stream?: Parameters<Cluster['sendCommand']>[1],
     node?: { slot?: number },
   ): unknown {
-    if (this.managed.handlesRejections) command.promise.catch(noop);
     return refuse(this, command, node?.slot) ?? super.sendCommand(command, stream, node);
   }
 }
@@ -121,7 +115,8 @@ export class ManagedCluster extends Cluster {
 /** Either kind of managed client. */
 export type ManagedClient = ManagedRedis | ManagedCluster;
 
-const TIMED_OUT = 'Command timed out';
+/** ioredis' own message for a command past its deadline. */
+export const TIMED_OUT = 'Command timed out';
 /** Commands Redis flags `readonly`: safe to send twice. */
 const READ_ONLY = new Set(list.filter((name) => hasFlag(name, 'readonly')));
 /** Commands that are themselves a retry: never retried again. */

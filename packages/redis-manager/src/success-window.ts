@@ -29,9 +29,9 @@ export class SuccessWindow {
     this.#sent++;
   }
 
-  /** Counts one failure of a command counted by `sent`. */
-  fail(): void {
-    this.#failed++;
+  /** Counts `count` failures of commands counted by `sent`. */
+  fail(count = 1): void {
+    this.#failed += count;
   }
 
   /**
