@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster, waitFor } from '@redis-infra/testing';
 import t from 'tap';
-import { configFor, managerFor, publishAndReceive, recordEvents, timed } from './helpers.js';
+import {
+  configFor,
+  connectedManager,
+  managerFor,
+  publishAndReceive,
+  recordEvents,
+  timed,
+} from './helpers.js';
 
 t.test('cluster: keys across all slots; commands succeed again after a master dies', async (t) => {
   const cluster = await startCluster(t, { password: 'cluster-pass' });
@@ -15,8 +22,7 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
     },
   );
   t.equal(config.roles.main.mode, 'cluster');
-  const manager = managerFor(t, config);
-  await manager.connect();
+  const manager = await connectedManager(t, config);
   const keys = Array.from({ length: 300 }, (_, i) => `key:${i}`);
   await Promise.all(keys.map((key) => manager.client().set(key, key)));
   t.same(await Promise.all(keys.map((key) => manager.client().get(key))), keys);

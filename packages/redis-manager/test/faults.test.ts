@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startProxy, startRedis, waitFor } from '@redis-infra/testing';
 import t from 'tap';
 import { createRedisManager, RedisUnavailableError } from '../src/index.js';
-import { configFor, managerFor, recordEvents, timed } from './helpers.js';
+import { configFor, connectedManager, managerFor, recordEvents, timed } from './helpers.js';
 
 t.test(
   'kill: calls fail fast while Redis is gone; restart brings the role back within 2 s',
@@ -45,8 +45,10 @@ t.test(
   'pause (a hung Redis): nothing waits past commandTimeoutMs, the breaker opens, then closes',
   async (t) => {
     const redis = await startRedis(t);
-    const manager = managerFor(t, await configFor(redis.connection, { commandTimeoutMs: 200 }));
-    await manager.connect();
+    const manager = await connectedManager(
+      t,
+      await configFor(redis.connection, { commandTimeoutMs: 200 }),
+    );
     const events = recordEvents(manager);
     // Successes earlier in the same second do not hold the breaker closed on a hang.
     await Promise.all(Array.from({ length: 2_000 }, (_, i) => manager.client().get(`warm${i}`)));
@@ -93,8 +95,10 @@ t.test(
   'a backlog Redis works through: the tail misses its deadline, the breaker stays closed',
   async (t) => {
     const redis = await startRedis(t);
-    const manager = managerFor(t, await configFor(redis.connection, { commandTimeoutMs: 100 }));
-    await manager.connect();
+    const manager = await connectedManager(
+      t,
+      await configFor(redis.connection, { commandTimeoutMs: 100 }),
+    );
     const events = recordEvents(manager);
     // A few calls, written at once; then, a tick later, far more calls in one tick than one
     // connection answers within the deadline. (Queued in the same tick as the tail, the head
@@ -128,12 +132,11 @@ t.test(
   async (t) => {
     const redis = await startRedis(t);
     const proxy = await startProxy(t, redis);
-    const manager = managerFor(
+    const manager = await connectedManager(
       t,
       await configFor({ ...redis.connection, port: proxy.port }, { commandTimeoutMs: 200 }),
       { breaker: { cooldownMs: 100 } },
     );
-    await manager.connect();
     const events = recordEvents(manager);
     let running = true;
     const load = async () => {
@@ -290,14 +293,13 @@ t.test('fallback memory: start without Redis, recover by itself when it appears'
 
 t.test('retryOnTimeout: a timed-out read is retried once, writes are not', async (t) => {
   const redis = await startRedis(t);
-  const manager = managerFor(
+  const manager = await connectedManager(
     t,
     await configFor(redis.connection, { commandTimeoutMs: 150, retryOnTimeout: true }),
     {
       breaker: { failureThreshold: 100 },
     },
   );
-  await manager.connect();
   await manager.client().hset('h', { a: '1', b: '2' });
   redis.pause();
   const read = timed(() => manager.client().hgetall('h'));
@@ -320,8 +322,7 @@ t.test('retryOnTimeout: a timed-out read is retried once, writes are not', async
 
 t.test('the error event carries redacted errors, and only while someone listens', async (t) => {
   const redis = await startRedis(t, { password: 'sekrit' });
-  const manager = managerFor(t, await configFor(redis.connection));
-  await manager.connect();
+  const manager = await connectedManager(t, await configFor(redis.connection));
   const errors: Error[] = [];
   manager.on('error', ({ error }) => errors.push(error));
   await redis.kill();
@@ -334,8 +335,10 @@ t.test('the error event carries redacted errors, and only while someone listens'
 
 t.test('retryOnTimeout: a read that fails for another reason is not retried', async (t) => {
   const redis = await startRedis(t);
-  const manager = managerFor(t, await configFor(redis.connection, { retryOnTimeout: true }));
-  await manager.connect();
+  const manager = await connectedManager(
+    t,
+    await configFor(redis.connection, { retryOnTimeout: true }),
+  );
   redis.pause();
   const read = timed(() => manager.client().get('k'));
   await sleep(50);

@@ -48,6 +48,17 @@ export function managerFor(
   return manager;
 }
 
+/** `managerFor`, connected. */
+export async function connectedManager(
+  t: Owner,
+  config: ResolvedConfig,
+  options: ManagerOptions = {},
+): Promise<RedisManager> {
+  const manager = managerFor(t, config, options);
+  await manager.connect();
+  return manager;
+}
+
 export { timed } from '@redis-infra/testing';
 
 /** Records every event a manager emits, in order. */

@@ -1,6 +1,6 @@
 import { startProxy, startSentinel, waitFor } from '@redis-infra/testing';
 import t from 'tap';
-import { configFor, managerFor, publishAndReceive, timed } from './helpers.js';
+import { configFor, connectedManager, publishAndReceive, timed } from './helpers.js';
 
 t.test(
   'sentinel: client, lease and subscriber work, and writes succeed again after a failover',
@@ -21,8 +21,7 @@ t.test(
       },
     );
     t.equal(config.roles.main.mode, 'sentinel');
-    const manager = managerFor(t, config);
-    await manager.connect();
+    const manager = await connectedManager(t, config);
     t.equal(await manager.client().set('k', '1'), 'OK');
     t.equal(await manager.withConnection('main', (c) => c.get('k')), '1');
     t.equal(await publishAndReceive(manager), 'hello');
@@ -65,8 +64,7 @@ t.test(
         password: 'data-pass',
       },
     );
-    const manager = managerFor(t, config);
-    await manager.connect();
+    const manager = await connectedManager(t, config);
     await manager.subscriber().subscribe('events');
     const victim = await topology.master();
     for (const proxy of proxies) proxy.setLatency(150);
