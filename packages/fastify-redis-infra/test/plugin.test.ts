@@ -24,7 +24,7 @@ t.test('one register: fastify.redis, fastify.redisManager, closed with the app',
   });
   await app.close();
   t.equal(app.redisManager.state(), 'closed');
-  t.notMatch(logs.text(), /plugin-secret/);
+  t.notOk(/plugin-secret/.test(logs.text()), 'no password in it (asserted without printing it)');
 });
 
 t.test('registering twice is a clear error', async (t) => {
@@ -58,7 +58,10 @@ t.test(
     const ms = performance.now() - started;
     t.match(error, { code: 'E_REDIS_CONNECT', reason: 'refused' });
     t.ok(ms < 700, `failed after ${ms.toFixed(0)} ms`);
-    t.notMatch(String((error as Error).message), /down-secret/);
+    t.notOk(
+      /down-secret/.test(String((error as Error).message)),
+      'no password in it (asserted without printing it)',
+    );
   },
 );
 

@@ -1,10 +1,10 @@
 import { ConfigError, resolveConfig } from '@redis-infra/config-resolver';
 import t from 'tap';
 import { startApp } from './harness/app.js';
-import { errorViews, leaked } from './harness/error-views.js';
+import { errorViews } from './harness/error-views.js';
 import { escaped } from './harness/guards.js';
 import { MALFORMED } from './harness/malformed-env.js';
-import { leakedSecrets, scanned, secret } from './harness/secrets.js';
+import { leaked, leakedSecrets, scanned, secret } from './harness/secrets.js';
 
 const failure = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(

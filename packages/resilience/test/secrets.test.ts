@@ -11,9 +11,9 @@ import {
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { startApp } from './harness/app.js';
-import { errorViews, leaked } from './harness/error-views.js';
+import { errorViews } from './harness/error-views.js';
 import { escaped } from './harness/guards.js';
-import { leakedSecrets, scan, scanned, secret } from './harness/secrets.js';
+import { leaked, leakedSecrets, scan, scanned, secret } from './harness/secrets.js';
 
 /** Registers a password in every form it may take in output: raw and percent-encoded. */
 function password(value: string): string {

@@ -19,8 +19,3 @@ export function errorViews(error: unknown): string {
   scan(text);
   return text;
 }
-
-/** The secrets among `secrets` that `text` contains (empty when none does). */
-export function leaked(text: string, secrets: readonly string[]): string[] {
-  return secrets.filter((value) => text.includes(value));
-}

@@ -17,10 +17,21 @@ export function scan(text: string | (() => string)): void {
   captured.push(typeof text === 'string' ? () => text : text);
 }
 
-/** The secrets found in any captured text (empty when none leaked). */
+/**
+ * Which of `values` `text` contains (empty when none does), named by position and length,
+ * never quoted: a failed assertion prints what it found, and a CI log must not hold a secret.
+ */
+export function leaked(text: string, values: readonly string[]): string[] {
+  return values.flatMap((value, i) =>
+    text.includes(value)
+      ? [`secret ${i + 1} of ${values.length} (${value.length} characters)`]
+      : [],
+  );
+}
+
+/** The secrets found in any captured text (empty when none leaked), named as `leaked` does. */
 export function leakedSecrets(): string[] {
-  const all = captured.map((read) => read()).join('\n');
-  return [...secrets].filter((value) => all.includes(value));
+  return leaked(captured.map((read) => read()).join('\n'), [...secrets]);
 }
 
 /** How much text and how many secrets were scanned, for the test's comment. */
