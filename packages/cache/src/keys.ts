@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { DEFAULTS } from './options.js';
 
 /** Keys up to this many UTF-8 bytes are used as they are; longer ones are hashed. */
 export const MAX_KEY_BYTES = 200;
 /** Below this many UTF-16 units a key cannot exceed `MAX_KEY_BYTES` (3 bytes per unit at most). */
 const SHORT = Math.floor(MAX_KEY_BYTES / 3);
 /** User keys whose Redis key a namespace remembers, as many as L1 holds by default (all forgotten at once when full). */
-export const REMEMBERED_KEYS = 10_000;
+export const REMEMBERED_KEYS = DEFAULTS.maxEntries;
 /** Marks the cache's own keys (tags, leases, hashed keys); user keys never start with it. */
 const RESERVED = '#';
 
