@@ -92,7 +92,8 @@ export function redisOptions(
     ...common(role, kind),
     ...destination(role, policy),
     retryStrategy: retryStrategy(policy, authFailed),
-    enableAutoPipelining: kind === 'pool',
+    // Pooled connections batch their writes themselves (`WriteBatch`), for less.
+    enableAutoPipelining: false,
     enableOfflineQueue: true,
     autoResubscribe: true,
   } as Omit<RedisOptions, 'replyMapping'>;

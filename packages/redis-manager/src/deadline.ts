@@ -1,7 +1,7 @@
 import type { Command } from 'ioredis';
 import type { ManagedRedis } from './managed-client.js';
 
-/** When a pooled command was handed to ioredis (ms since the epoch). */
+/** When a pooled command was called (ms since the epoch). */
 const SENT_AT = Symbol('redis-infra.sentAt');
 
 /** A command stamped by the guard. */
@@ -28,28 +28,13 @@ export function sweepPeriod(timeoutMs: number): number {
   return Math.max(5, Math.min(25, Math.floor(timeoutMs / 4)));
 }
 
-/** Stamps `command` with the time it was sent, unless it was stamped when it was called. */
+/**
+ * Stamps `command` with the time it was called. Once: a command that waited in the offline
+ * queue for the first connect passes the guard again when it is sent, and its deadline still
+ * runs from the call.
+ */
 export function stampOnce(command: Command): void {
   (command as Stamped)[SENT_AT] ??= Date.now();
-}
-
-/**
- * Makes an auto-pipeline stamp each command when it is queued, which is when the caller
- * called: ioredis writes one auto-pipeline at a time per connection, so on a hung server a
- * command waits for the whole batch before it, and its deadline must run from the call, not
- * from the write. An explicit `pipeline()` is left alone (its commands are called by `exec()`).
- */
-export function stampWhenQueued(client: object, pipeline: object): void {
-  const { _autoPipelines } = client as { _autoPipelines: Map<string, object> };
-  const target = pipeline as { sendCommand(command: Command): unknown };
-  const queue = target.sendCommand;
-  let auto: boolean | undefined;
-  target.sendCommand = function (this: unknown, command: Command) {
-    // ioredis registers an auto-pipeline (standalone: under 'main') before queueing into it.
-    auto ??= _autoPipelines.get('main') === pipeline;
-    if (auto) (command as Stamped)[SENT_AT] = Date.now();
-    return queue.call(this, command);
-  };
 }
 
 /**

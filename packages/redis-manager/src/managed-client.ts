@@ -1,7 +1,8 @@
 import { hasFlag, list } from '@ioredis/commands';
-import { type ChainableCommander, Cluster, Command, Redis } from 'ioredis';
-import { queuesOf, stampOnce, stampWhenQueued, unsettled } from './deadline.js';
+import { Cluster, Command, Redis } from 'ioredis';
+import { queuesOf, stampOnce, unsettled } from './deadline.js';
 import type { LostMasters } from './lost-masters.js';
+import { type Corkable, WriteBatch } from './write-batch.js';
 
 /**
  * What a managed client asks before it sends a command, and tells after. Implemented by
@@ -25,7 +26,10 @@ export interface CommandGuard {
 export interface ManagedSettings {
   /** Decides and counts. */
   guard: CommandGuard;
-  /** Stamp each command for the endpoint's deadline sweep (pooled standalone and sentinel connections). */
+  /**
+   * Pooled standalone and sentinel connections: each command is stamped for the endpoint's
+   * deadline sweep, and the commands of one event-loop turn are written together (`WriteBatch`).
+   */
   stamped: boolean;
   /**
    * Commands may wait for the connection (first connect, and always for the subscriber);
@@ -50,15 +54,21 @@ export class ManagedRedis extends Redis {
   /** @internal set by the manager right after construction. */
   managed!: ManagedSettings;
 
-  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-    return refuse(this, command) ?? super.sendCommand(command, stream);
-  }
+  /** @internal the batches of a pooled connection's writes. */
+  readonly batch = new WriteBatch(
+    (command) => super.sendCommand(command),
+    () => (this as unknown as { stream: Corkable }).stream,
+  );
 
-  /** Pooled: auto-pipelined commands are stamped when called (see `stampWhenQueued`). */
-  override pipeline(commands?: unknown[][]): ChainableCommander {
-    const pipeline = super.pipeline(commands);
-    if (this.managed.stamped) stampWhenQueued(this, pipeline);
-    return pipeline;
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    const refused = refuse(this, command);
+    if (refused !== undefined) return refused;
+    if (this.managed.stamped && this.status === 'ready') {
+      // A retry goes out at once: the batch in flight may be waiting for it.
+      if (stream === undefined && !RETRIES.has(command)) return this.batch.add(command);
+      this.batch.release();
+    }
+    return super.sendCommand(command, stream);
   }
 
   /** Error replies pass here: those that speak of availability (LOADING, READONLY...) count. */
@@ -142,7 +152,7 @@ function refuse(
   }
   if (stamped) {
     // Pooled standalone, the hot path: the endpoint's sweep times out (or retries) what is
-    // stamped (here, or when an auto-pipeline queued it), and failures are counted where
+    // stamped (here, when called), and failures are counted where
     // ioredis fails commands (`ManagedRedis`).
     stampOnce(command);
     return undefined;

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import { queuesOf } from './deadline.js';
-import { type ManagedClient, ManagedCluster } from './managed-client.js';
+import { type ManagedClient, ManagedCluster, ManagedRedis } from './managed-client.js';
 
 /** Commands sent and awaiting a reply, or queued before sending (a cluster has no `commandQueue` of its own). */
 function queued(client: Redis | ManagedCluster): number {
   const { commandQueue, offlineQueue } = queuesOf(client);
-  return client.autoPipelineQueueSize + (commandQueue?.length ?? 0) + offlineQueue.length;
+  const waiting = client instanceof ManagedRedis ? client.batch.waiting : 0;
+  return waiting + (commandQueue?.length ?? 0) + offlineQueue.length;
 }
 
 /** Commands a connection (or every node of a cluster) has sent or queued and not yet settled. */

@@ -1,0 +1,94 @@
+import type { Socket } from 'node:net';
+import { startRedis } from '@redis-infra/testing';
+import t from 'tap';
+import { configFor, connectedManager } from './helpers.js';
+
+/** Counts the writes the socket hands to the OS (one `_write` or `_writev` call each). */
+function countWrites(socket: Socket): () => number {
+  const internals = socket as unknown as Record<'_write' | '_writev', (...args: never[]) => void>;
+  let writes = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    const original = internals[name];
+    internals[name] = function (this: Socket, ...args: never[]) {
+      writes++;
+      return original.apply(this, args);
+    };
+  }
+  return () => writes;
+}
+
+const socketOf = (client: object): Socket => (client as { stream: Socket }).stream;
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+/** A script that keeps Redis busy for `ms` (within the deadline, 300 ms), then returns 1. */
+const busy = (ms: number): string =>
+  `local t = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - t[1]) * 1000000 + n[2] - t[2] >= ${ms * 1000} return 1`;
+
+t.test('the commands of one event-loop turn go out in one write', async (t) => {
+  const redis = await startRedis(t);
+  const manager = await connectedManager(t, await configFor(redis.connection));
+  const client = manager.client();
+  const socket = socketOf(client);
+  const writes = countWrites(socket);
+
+  const replies = Promise.all(Array.from({ length: 100 }, (_, i) => client.set(`k${i}`, i)));
+  t.equal(socket.writableCorked, 1, 'the socket is held while the turn lasts');
+  t.equal(writes(), 0, 'nothing written yet');
+  t.equal((await replies).length, 100);
+  t.equal(writes(), 1, '100 commands, one write');
+  t.equal(socket.writableCorked, 0, 'released after the turn');
+
+  // The next turn is a batch of its own, and a turn with one command is written alone.
+  const [, two] = await Promise.all([client.get('k1'), client.get('k2')]);
+  t.equal(two, '2');
+  t.equal(await client.get('k3'), '3');
+  t.equal(writes(), 3);
+
+  // Leased connections are not batched: their commands go out at once.
+  await manager.withConnection('main', async (leased) => {
+    const reply = leased.get('k4');
+    t.equal(socketOf(leased).writableCorked, 0, 'a leased connection writes at once');
+    t.equal(await reply, '4');
+  });
+});
+
+t.test(
+  'while a batch awaits its replies, the commands called meanwhile wait and then go out together',
+  async (t) => {
+    const redis = await startRedis(t);
+    const manager = await connectedManager(t, await configFor(redis.connection));
+    const client = manager.client();
+    const writes = countWrites(socketOf(client));
+
+    // A batch that Redis holds for 100 ms.
+    const slow = client.eval(busy(100), 0);
+    await nextTurn();
+    t.equal(writes(), 1, 'the slow batch is written');
+    // Three turns of commands while it is in flight.
+    const waiting: Array<Promise<unknown>> = [];
+    for (let turn = 0; turn < 3; turn++) {
+      waiting.push(client.set(`w${turn}`, turn), client.get(`w${turn}`));
+      await nextTurn();
+    }
+    t.equal(writes(), 1, 'nothing more is written while it is in flight');
+    t.equal(await slow, 1);
+    t.same(await Promise.all(waiting), ['OK', '0', 'OK', '1', 'OK', '2'], 'in the order called');
+    t.equal(writes(), 2, 'the six commands that waited went out in one write');
+  },
+);
+
+t.test(
+  'an explicit pipeline does not overtake the commands waiting for the batch in flight',
+  async (t) => {
+    const redis = await startRedis(t);
+    const manager = await connectedManager(t, await configFor(redis.connection));
+    const client = manager.client();
+
+    const slow = client.eval(busy(50), 0);
+    await nextTurn();
+    const set = client.set('order', 'first');
+    const read = client.pipeline().get('order').exec();
+    t.equal(await slow, 1);
+    t.equal(await set, 'OK');
+    t.same(await read, [[null, 'first']], 'the pipeline read what was written before it');
+  },
+);
