@@ -84,12 +84,13 @@ export class Cache {
    * value is served at once while one refresh runs; a stale value also stands in when the
    * loader fails. Rejects with `E_LOADER_FAILED` or `E_LOADER_TIMEOUT` when nothing can.
    */
-  async getOrSet<T>(key: string, loader: Loader<T>, options: GetOrSetOptions = {}): Promise<T> {
+  getOrSet<T>(key: string, loader: Loader<T>, options: GetOrSetOptions = {}): Promise<T> {
+    // Not `async`: the miss path hands out the load's own promise rather than one that adopts it.
     const redisKey = this.#ns.entry(key);
     const entry = this.#fresh(redisKey);
-    if (entry !== undefined) return this.#l1Hit('getOrSet', key, entry) as T;
+    if (entry !== undefined) return Promise.resolve(this.#l1Hit('getOrSet', key, entry) as T);
+    if (this.#core.closed) return Promise.reject(new CacheClosedError());
     this.#core.stats.l1Misses++;
-    this.#open();
     return load({ core: this.#core, ns: this.#ns, key, redisKey, loader, options });
   }
 

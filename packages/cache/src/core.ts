@@ -159,7 +159,9 @@ export class CacheCore {
   read(ns: KeySpace, redisKey: string): Promise<L1Entry | undefined | Failed> {
     return this.attempt(async () => {
       const text = await this.redis.get(redisKey);
-      return text === null ? undefined : this.decode(ns, redisKey, text);
+      const entry = text === null ? undefined : this.decode(ns, redisKey, text);
+      // Only a tagged entry pays for a promise of its own (the check may ask Redis).
+      return entry?.tags ? this.#tagsCurrent(entry) : entry;
     });
   }
 
@@ -171,15 +173,19 @@ export class CacheCore {
     return this.attempt(async () => {
       const texts = await this.redis.mget(redisKeys);
       return Promise.all(
-        texts.map((text, i) =>
-          text === null ? undefined : this.decode(ns, redisKeys[i] as string, text),
-        ),
+        texts.map((text, i) => {
+          const entry = text === null ? undefined : this.decode(ns, redisKeys[i] as string, text);
+          return entry?.tags ? this.#tagsCurrent(entry) : entry;
+        }),
       );
     });
   }
 
-  /** A stored string as an entry, or `undefined` when it is not a valid, current entry of ours. */
-  async decode(ns: KeySpace, redisKey: string, text: string): Promise<L1Entry | undefined> {
+  /**
+   * A stored string as an entry, or `undefined` when it is not a valid entry of ours or past
+   * its grace. Whether its tags are still current is `#tagsCurrent`'s to say.
+   */
+  decode(ns: KeySpace, redisKey: string, text: string): L1Entry | undefined {
     const envelope = decodeEnvelope(text);
     if (!envelope || envelope.staleUntil <= Date.now()) return undefined;
     let value: unknown;
@@ -191,7 +197,6 @@ export class CacheCore {
     if (value === undefined) return undefined;
     const { expiresAt, staleUntil, versions } = envelope;
     const tags = envelope.tags?.map((tag) => ns.tag(tag));
-    if (tags && !(await this.tags.verify(tags, versions as number[]))) return undefined;
     return {
       value,
       expiresAt,
@@ -200,6 +205,12 @@ export class CacheCore {
       versions,
       size: entrySize(redisKey, envelope.payload),
     };
+  }
+
+  /** `entry` if the versions of its tags are current (Redis is asked only for those this process lacks), else `undefined`. */
+  async #tagsCurrent(entry: L1Entry): Promise<L1Entry | undefined> {
+    const current = await this.tags.verify(entry.tags as string[], entry.versions as number[]);
+    return current ? entry : undefined;
   }
 
   /** Stops listening; drops L1. The manager stays open (it is the caller's). */

@@ -84,7 +84,12 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
       ...(config.grace === undefined ? {} : { grace: config.grace }),
     };
     const { tags = [] } = config;
-    const tagsOf = typeof tags === 'function' ? tags : () => tags;
+    // Built once, unless the tags depend on the request.
+    const fixed: GetOrSetOptions = { ...options, tags: typeof tags === 'function' ? [] : tags };
+    const optionsFor =
+      typeof tags === 'function'
+        ? (request: FastifyRequest): GetOrSetOptions => ({ ...options, tags: tags(request) })
+        : () => fixed;
     return async function cached(
       this: FastifyInstance,
       request: FastifyRequest,
@@ -103,7 +108,7 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
           else response.freshUntil = Date.now() + ctx.ttl;
           return response;
         },
-        { ...options, tags: tagsOf(request) },
+        optionsFor(request),
       );
       if ('passed' in entry) {
         return reply
@@ -114,7 +119,9 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
       const state = entry.freshUntil < Date.now() ? 'STALE' : loaded ? 'MISS' : 'HIT';
       reply.header('x-cache', state).header('etag', entry.etag);
       if (notModified(request, entry.etag)) return reply.code(304).send();
-      return reply.headers(entry.headers).send(entry.payload);
+      // Returned, not sent: Fastify sends it (a returned `reply` would be awaited as a thenable).
+      reply.headers(entry.headers);
+      return entry.payload;
     };
   };
 
