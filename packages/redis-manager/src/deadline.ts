@@ -38,28 +38,32 @@ export function stampOnce(command: Command): void {
 }
 
 /**
- * Hands every command of `client` sent `timeoutMs` ago or more and still unanswered to
- * `client.timedOut` (which fails it with ioredis' own `Command timed out`, or retries a read).
- * The queues are in send order, so the scan stops at the first command that is still young:
- * one timer per endpoint instead of one per command. Returns how many expired (the caller
- * counts them).
+ * Hands every command of `client` called `timeoutMs` ago or more and still unanswered to
+ * `client.timedOut` (which fails it with ioredis' own `Command timed out`, or retries a read):
+ * those sent or queued by ioredis, and those waiting for the batch in flight (taken out of
+ * the wait, so they are never written). Each list is in call order, so its scan stops at the
+ * first command that is still young: one timer per endpoint instead of one per command.
+ * Returns how many expired (the caller counts them).
  */
 export function failExpired(client: ManagedRedis, now: number, timeoutMs: number): number {
   const { commandQueue, offlineQueue } = queuesOf(client);
-  let expired = 0;
+  const late = (command: Stamped) => now - (command[SENT_AT] as number) >= timeoutMs;
+  const expired: Stamped[] = [];
   for (const queue of [commandQueue, offlineQueue]) {
     for (let i = 0; i < queue.length; i++) {
       const { command } = queue.peekAt(i) as Queued;
-      const sentAt = command[SENT_AT];
-      if (sentAt === undefined || command.isSettled) continue;
-      if (now - sentAt < timeoutMs) break;
-      // Once only, as ioredis' own timer: a retried read stays pending on purpose.
-      command[SENT_AT] = undefined;
-      client.timedOut(command);
-      expired++;
+      if (command[SENT_AT] === undefined || command.isSettled) continue;
+      if (!late(command)) break;
+      expired.push(command);
     }
   }
-  return expired;
+  expired.push(...client.batch.takeExpired(late));
+  for (const command of expired) {
+    // Once only, as ioredis' own timer: a retried read stays pending on purpose.
+    command[SENT_AT] = undefined;
+    client.timedOut(command);
+  }
+  return expired.length;
 }
 
 /** How many commands of `queue` are still unsettled. */

@@ -64,8 +64,11 @@ export class ManagedRedis extends Redis {
     const refused = refuse(this, command);
     if (refused !== undefined) return refused;
     if (this.managed.stamped && this.status === 'ready') {
-      // A retry goes out at once: the batch in flight may be waiting for it.
-      if (stream === undefined && !RETRIES.has(command)) return this.batch.add(command);
+      // A retry goes out at once, ahead of the waiting commands: its original was called
+      // before them, and the batch in flight may be waiting for it. An explicit pipeline's
+      // commands go out after them.
+      if (RETRIES.has(command)) return super.sendCommand(command);
+      if (stream === undefined) return this.batch.add(command);
       this.batch.release();
     }
     return super.sendCommand(command, stream);

@@ -57,6 +57,17 @@ export class WriteBatch {
   }
 
   /**
+   * Takes out the waiting commands that `expired` says are past their deadline: those at the
+   * head of the wait, which is in call order. They are never written.
+   */
+  takeExpired(expired: (command: Command) => boolean): Command[] {
+    const waiting = this.#waiting;
+    let count = 0;
+    while (count < waiting.length && expired(waiting[count] as Command)) count++;
+    return waiting.splice(0, count);
+  }
+
+  /**
    * Writes the waiting commands now, ahead of a command that cannot wait with them (an
    * explicit pipeline's, which ioredis writes itself), so that commands reach Redis in the
    * order they were called.

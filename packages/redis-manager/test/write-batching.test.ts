@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { startRedis } from '@redis-infra/testing';
 import t from 'tap';
-import { configFor, connectedManager } from './helpers.js';
+import { configFor, connectedManager, timed } from './helpers.js';
 
 /** Counts the writes the socket hands to the OS (one `_write` or `_writev` call each). */
 function countWrites(socket: Socket): () => number {
@@ -90,5 +90,33 @@ t.test(
     t.equal(await slow, 1);
     t.equal(await set, 'OK');
     t.same(await read, [[null, 'first']], 'the pipeline read what was written before it');
+  },
+);
+
+t.test(
+  'a command waiting for a batch in flight fails at its own deadline, unwritten',
+  async (t) => {
+    const redis = await startRedis(t);
+    const manager = await connectedManager(
+      t,
+      await configFor(redis.connection, { commandTimeoutMs: 150, retryOnTimeout: true }),
+      { breaker: { failureThreshold: 100 } },
+    );
+    const client = manager.client();
+    redis.pause();
+    // In flight: a read, retried at its deadline, so the batch settles only at the second one.
+    const inFlight = timed(() => client.get('a'));
+    await nextTurn();
+    const write = timed(() => client.set('w', '1'));
+    const read = timed(() => client.get('b'));
+    t.match((await write).error, /timed out/);
+    t.ok(
+      (await write).ms < 250,
+      `the waiting write failed ${Math.round((await write).ms)} ms after its call, not after the batch before it`,
+    );
+    t.match((await inFlight).error, /timed out/, 'the read in flight timed out twice');
+    t.match((await read).error, /timed out/, 'the waiting read was retried once, then failed');
+    redis.resume();
+    t.equal(await client.get('w'), null, 'the write that timed out waiting was never written');
   },
 );
