@@ -97,18 +97,21 @@ interface Flushing {
 const flushQueue = (Redis.prototype as unknown as Flushing).flushQueue;
 // Counted before ioredis rejects them (a private method: no `override` to write). Both queues
 // are counted: the one flush that spares the offline queue (a protocol error) comes after the
-// first connect, when a pooled connection's offline queue is empty.
+// first connect, when a pooled connection's offline queue is empty. So are the commands
+// waiting for the batch in flight, which fail with the same error.
 (ManagedRedis.prototype as unknown as Flushing).flushQueue = function (
   this: ManagedRedis,
   error,
   options,
 ) {
-  if (this.managed.stamped) {
-    const { commandQueue, offlineQueue } = queuesOf(this);
-    const lost = unsettled(commandQueue) + unsettled(offlineQueue);
-    if (lost > 0) this.managed.guard.onFailure(error, true, lost);
-  }
+  if (!this.managed.stamped) return flushQueue.call(this, error, options);
+  // The commands waiting for the batch in flight fail with those written before them.
+  const waiting = this.batch.takeAll();
+  const { commandQueue, offlineQueue } = queuesOf(this);
+  const lost = unsettled(commandQueue) + unsettled(offlineQueue) + waiting.length;
+  if (lost > 0) this.managed.guard.onFailure(error, true, lost);
   flushQueue.call(this, error, options);
+  for (const command of waiting) command.reject(error);
 };
 
 /** A cluster client whose every command passes the manager's guard. */

@@ -15,7 +15,7 @@ export interface Corkable {
  * that keeps what the deadline sweep relies on: a connection whose path is slow goes silent
  * for as long as it is slow, where batches written back to back would keep late replies
  * trickling in all the time. ioredis' auto-pipelining costs a pipeline object per batch and
- * a promise and a `nextTick` per command; this costs one promise reaction per batch.
+ * a promise and a `nextTick` per command; this costs two closures per batch (see `#watch`).
  */
 export class WriteBatch {
   readonly #send: (command: Command) => unknown;
@@ -67,6 +67,13 @@ export class WriteBatch {
     return waiting.splice(0, count);
   }
 
+  /** Takes out every waiting command (the connection is lost: they fail with the commands it flushes). */
+  takeAll(): Command[] {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    return waiting;
+  }
+
   /**
    * Writes the waiting commands now, ahead of a command that cannot wait with them (an
    * explicit pipeline's, which ioredis writes itself), so that commands reach Redis in the
@@ -83,16 +90,41 @@ export class WriteBatch {
     (this.#corked as Corkable).uncork();
     this.#corked = undefined;
     this.#inFlight = true;
-    const last = this.#last as Command;
+    this.#watch(this.#last as Command);
     this.#last = undefined;
-    last.promise.then(this.#answered, this.#answered);
   };
 
-  /** The batch in flight is answered (or failed): the commands that waited for it go out. */
-  readonly #answered = (): void => {
+  /**
+   * Ends the flight once `last` is answered or failed: watched on the command itself, not on
+   * its promise, which ioredis may chain to a later command (a script's `EVAL` after
+   * `NOSCRIPT`) that would then wait here for the flight it ends.
+   */
+  #watch(last: Command): void {
+    const { resolve, reject } = last;
+    let done = false;
+    const answered = () => {
+      if (done) return; // a retried read may be answered twice (its retry, the late reply)
+      done = true;
+      this.#answered();
+    };
+    last.resolve = (value) => {
+      resolve(value);
+      answered();
+    };
+    last.reject = (error) => {
+      reject(error);
+      answered();
+    };
+  }
+
+  /**
+   * The batch in flight is answered (or failed): the commands that waited for it go out, as
+   * the next batch. (A lost connection has taken them out first: see `takeAll`.)
+   */
+  #answered(): void {
     this.#inFlight = false;
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const command of waiting) this.add(command);
-  };
+  }
 }

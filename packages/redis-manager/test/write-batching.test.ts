@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { startRedis } from '@redis-infra/testing';
 import t from 'tap';
+import type { ManagedRedis } from '../src/managed-client.js';
 import { configFor, connectedManager, timed } from './helpers.js';
 
 /** Counts the writes the socket hands to the OS (one `_write` or `_writev` call each). */
@@ -118,5 +119,59 @@ t.test(
     t.match((await read).error, /timed out/, 'the waiting read was retried once, then failed');
     redis.resume();
     t.equal(await client.get('w'), null, 'the write that timed out waiting was never written');
+  },
+);
+
+t.test('a script reloaded after NOSCRIPT is not held behind its own batch', async (t) => {
+  const redis = await startRedis(t);
+  const manager = await connectedManager(t, await configFor(redis.connection));
+  const client = manager.client() as ReturnType<typeof manager.client> & {
+    answer(): Promise<number>;
+  };
+  client.defineCommand('answer', { numberOfKeys: 0, lua: 'return 42' });
+  t.equal(await client.answer(), 42);
+  await client.script('FLUSH'); // as after a restart: Redis has forgotten the script
+  // EVALSHA fails with NOSCRIPT, and ioredis chains the EVAL it sends then to the first
+  // command's promise; the batch must not wait for that promise.
+  const reloaded = await timed(() => client.answer());
+  t.equal(reloaded.value, 42);
+  t.ok(
+    reloaded.ms < 150,
+    `answered in ${Math.round(reloaded.ms)} ms, not at the deadline (300 ms)`,
+  );
+});
+
+t.test(
+  'when the connection drops, the commands waiting for the batch in flight fail with it, counted',
+  async (t) => {
+    const redis = await startRedis(t);
+    const manager = await connectedManager(t, await configFor(redis.connection));
+    const client = manager.client() as ManagedRedis;
+    // Counts what reaches the endpoint's failure report.
+    const { guard } = client.managed;
+    let failed = 0;
+    client.managed = {
+      ...client.managed,
+      guard: {
+        admit: (...args) => guard.admit(...args),
+        onFailure: (error, judged, count = 1) => {
+          failed += count;
+          guard.onFailure(error, judged, count);
+        },
+      },
+    };
+    const inFlight = timed(() => client.eval(busy(100), 0));
+    await nextTurn();
+    const waiting = [timed(() => client.set('w', '1')), timed(() => client.get('w'))];
+    (client as unknown as { stream: Socket }).stream.destroy(); // the connection is lost
+    const flushed = (await inFlight).error as Error;
+    t.match(flushed, Error);
+    for (const result of await Promise.all(waiting))
+      t.equal(
+        (result.error as Error).message,
+        flushed.message,
+        'the same error as the command in flight',
+      );
+    t.equal(failed, 3, 'the three are reported as failed, at once');
   },
 );
