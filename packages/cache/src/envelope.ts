@@ -1,5 +1,3 @@
-import { safeJsonParse } from './serializer.js';
-
 /**
  * Format and version of what the cache stores in Redis: `RIC1\n<header JSON>\n<payload>`.
  * A value that does not start so (another library's, a corrupted one) is not ours: a miss.
@@ -40,7 +38,9 @@ export function decodeEnvelope(text: string): Envelope | undefined {
   if (end < 0) return undefined;
   let head: unknown;
   try {
-    head = safeJsonParse(text.slice(MAGIC.length, end));
+    // Plain JSON.parse: only the four fields below are read, each type-checked, and nothing
+    // is copied from it (a `__proto__` key in it stays an inert own property).
+    head = JSON.parse(text.slice(MAGIC.length, end));
   } catch {
     return undefined;
   }
