@@ -89,9 +89,12 @@ export class WriteBatch {
   readonly #flush = (): void => {
     (this.#corked as Corkable).uncork();
     this.#corked = undefined;
-    this.#inFlight = true;
-    this.#watch(this.#last as Command);
+    const last = this.#last as Command & { isSettled: boolean };
     this.#last = undefined;
+    // Settled already (refused by a socket that was closing): nothing is in flight.
+    if (last.isSettled) return;
+    this.#inFlight = true;
+    this.#watch(last);
   };
 
   /**

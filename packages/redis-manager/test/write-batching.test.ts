@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import { startRedis } from '@redis-infra/testing';
+import { startRedis, waitFor } from '@redis-infra/testing';
 import t from 'tap';
 import type { ManagedRedis } from '../src/managed-client.js';
-import { configFor, connectedManager, timed } from './helpers.js';
+import { configFor, connectedManager, recordEvents, timed } from './helpers.js';
 
 /** Counts the writes the socket hands to the OS (one `_write` or `_writev` call each). */
 function countWrites(socket: Socket): () => number {
@@ -173,5 +173,20 @@ t.test(
         'the same error as the command in flight',
       );
     t.equal(failed, 3, 'the three are reported as failed, at once');
+  },
+);
+
+t.test(
+  'a command refused by a closing socket ends its batch: the connection serves after the reconnect',
+  async (t) => {
+    const redis = await startRedis(t);
+    const manager = await connectedManager(t, await configFor(redis.connection));
+    const client = manager.client();
+    const events = recordEvents(manager);
+    socketOf(client).destroy(); // lost; ioredis has not noticed yet (its status is still ready)
+    const refused = await timed(() => client.get('a'));
+    t.match(refused.error, /writeable/, 'refused at once by ioredis');
+    await waitFor('the reconnect', () => events.some(([event]) => event === 'ready'));
+    t.equal(await client.set('after', '1'), 'OK', 'no batch is left waiting for it');
   },
 );
