@@ -205,7 +205,8 @@ function resend(client: ManagedClient, command: Command): void {
     settle(reply);
     command.resolve(reply);
   };
-  retry.promise.catch(command.reject);
+  // Looked up when it fails: the batch may have wrapped it since (`WriteBatch#watch`).
+  retry.promise.catch((error) => command.reject(error));
   client.sendCommand(retry);
 }
 
