@@ -1,6 +1,9 @@
 import type { Socket } from 'node:net';
+import type { ConfigOptions } from '@redis-infra/config-resolver';
 import { startRedis, waitFor } from '@redis-infra/testing';
+import type { Test } from 'tap';
 import t from 'tap';
+import type { ManagerOptions } from '../src/index.js';
 import type { ManagedRedis } from '../src/managed-client.js';
 import { configFor, connectedManager, recordEvents, timed } from './helpers.js';
 
@@ -19,15 +22,20 @@ function countWrites(socket: Socket): () => number {
 }
 
 const socketOf = (client: object): Socket => (client as { stream: Socket }).stream;
+/** A Redis of the test's own, a manager connected to it, and the manager's pooled connection. */
+async function pooled(t: Test, config: ConfigOptions = {}, options: ManagerOptions = {}) {
+  const redis = await startRedis(t);
+  const manager = await connectedManager(t, await configFor(redis.connection, config), options);
+  return { redis, manager, client: manager.client() as ManagedRedis };
+}
+
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 /** A script that keeps Redis busy for `ms` (within the deadline, 300 ms), then returns 1. */
 const busy = (ms: number): string =>
   `local t = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - t[1]) * 1000000 + n[2] - t[2] >= ${ms * 1000} return 1`;
 
 t.test('the commands of one event-loop turn go out in one write', async (t) => {
-  const redis = await startRedis(t);
-  const manager = await connectedManager(t, await configFor(redis.connection));
-  const client = manager.client();
+  const { manager, client } = await pooled(t);
   const socket = socketOf(client);
   const writes = countWrites(socket);
 
@@ -55,9 +63,7 @@ t.test('the commands of one event-loop turn go out in one write', async (t) => {
 t.test(
   'while a batch awaits its replies, the commands called meanwhile wait and then go out together',
   async (t) => {
-    const redis = await startRedis(t);
-    const manager = await connectedManager(t, await configFor(redis.connection));
-    const client = manager.client();
+    const { client } = await pooled(t);
     const writes = countWrites(socketOf(client));
 
     // A batch that Redis holds for 100 ms.
@@ -80,9 +86,7 @@ t.test(
 t.test(
   'an explicit pipeline does not overtake the commands waiting for the batch in flight',
   async (t) => {
-    const redis = await startRedis(t);
-    const manager = await connectedManager(t, await configFor(redis.connection));
-    const client = manager.client();
+    const { client } = await pooled(t);
 
     const slow = client.eval(busy(50), 0);
     await nextTurn();
@@ -97,13 +101,11 @@ t.test(
 t.test(
   'a command waiting for a batch in flight fails at its own deadline, unwritten',
   async (t) => {
-    const redis = await startRedis(t);
-    const manager = await connectedManager(
+    const { redis, client } = await pooled(
       t,
-      await configFor(redis.connection, { commandTimeoutMs: 150, retryOnTimeout: true }),
+      { commandTimeoutMs: 150, retryOnTimeout: true },
       { breaker: { failureThreshold: 100 } },
     );
-    const client = manager.client();
     redis.pause();
     // In flight: a read, retried at its deadline, so the batch settles only at the second one.
     const inFlight = timed(() => client.get('a'));
@@ -123,9 +125,8 @@ t.test(
 );
 
 t.test('a script reloaded after NOSCRIPT is not held behind its own batch', async (t) => {
-  const redis = await startRedis(t);
-  const manager = await connectedManager(t, await configFor(redis.connection));
-  const client = manager.client() as ReturnType<typeof manager.client> & {
+  const { client: pooledClient } = await pooled(t);
+  const client = pooledClient as ManagedRedis & {
     answer(): Promise<number>;
   };
   client.defineCommand('answer', { numberOfKeys: 0, lua: 'return 42' });
@@ -144,9 +145,7 @@ t.test('a script reloaded after NOSCRIPT is not held behind its own batch', asyn
 t.test(
   'when the connection drops, the commands waiting for the batch in flight fail with it, counted',
   async (t) => {
-    const redis = await startRedis(t);
-    const manager = await connectedManager(t, await configFor(redis.connection));
-    const client = manager.client() as ManagedRedis;
+    const { client } = await pooled(t);
     // Counts what reaches the endpoint's failure report.
     const { guard } = client.managed;
     let failed = 0;
@@ -179,9 +178,7 @@ t.test(
 t.test(
   'a command refused by a closing socket ends its batch: the connection serves after the reconnect',
   async (t) => {
-    const redis = await startRedis(t);
-    const manager = await connectedManager(t, await configFor(redis.connection));
-    const client = manager.client();
+    const { manager, client } = await pooled(t);
     const events = recordEvents(manager);
     socketOf(client).destroy(); // lost; ioredis has not noticed yet (its status is still ready)
     const refused = await timed(() => client.get('a'));
