@@ -44,6 +44,17 @@ export class Cache {
     return (await this.#lookUp('get', key, redisKey)) as T | undefined;
   }
 
+  /**
+   * The fresh L1 value of `key`, synchronously, or `undefined`: never calls Redis, never
+   * loads, never throws (`undefined` once closed). For a hot path that has something better to
+   * do than wait for a promise when memory holds the answer; on `undefined`, go on with `get`
+   * or `getOrSet`, which count the miss. A value found counts as an L1 hit.
+   */
+  peek<T = unknown>(key: string): T | undefined {
+    const entry = this.#fresh(this.#ns.entry(key));
+    return entry === undefined ? undefined : (this.#l1Hit('peek', key, entry) as T);
+  }
+
   /** Whether `get(key)` would return a value. */
   async has(key: string): Promise<boolean> {
     const redisKey = this.#ns.entry(key);

@@ -152,7 +152,7 @@ export interface CacheStats {
 /** What the `redis-infra:cache` diagnostics channel publishes. */
 export interface CacheEvent {
   /** The operation. */
-  op: 'get' | 'getOrSet' | 'has' | 'set' | 'delete' | 'invalidateTags' | 'clear';
+  op: 'get' | 'peek' | 'getOrSet' | 'has' | 'set' | 'delete' | 'invalidateTags' | 'clear';
   /** The cache namespace. */
   namespace: string;
   /** The key (or tag, for `invalidateTags`); empty for `clear`. */

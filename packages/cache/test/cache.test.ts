@@ -22,7 +22,15 @@ t.test('set, get, has, delete: L2 round trip, then L1 hits without Redis', async
   redis.resume();
   t.equal(cache.stats().l1.hits, before.l1.hits + 1);
 
+  redis.pause();
+  t.same(cache.peek('u1'), { name: 'Ada', tags: ['x'] }, 'peek: L1, synchronously');
+  t.equal(cache.peek('u2'), undefined, 'peek: not in L1, and no Redis call to find out');
+  redis.resume();
+  t.equal(cache.stats().l1.hits, before.l1.hits + 2, 'a peek that finds counts as an L1 hit');
+  t.equal(cache.stats().l1.misses, before.l1.misses, 'one that does not counts nothing');
+
   await cache.delete('u1');
+  t.equal(cache.peek('u1'), undefined, 'deleted');
   t.equal(await cache.get('u1'), undefined);
   t.equal(await cache.has('u1'), false);
   t.equal(await redis.call('EXISTS', 'app:users:u1'), 0);
@@ -164,6 +172,7 @@ t.test('close: calls reject with E_CACHE_CLOSED; the manager stays open', async 
   await cache.set('k', 1);
   await cache.close();
   await cache.close();
+  t.equal(cache.peek('k'), undefined, 'peek does not throw: L1 is gone');
   await t.rejects(cache.get('k'), { code: 'E_CACHE_CLOSED', message: /^@redis-infra\/cache: / });
   await t.rejects(cache.set('k', 1), { code: 'E_CACHE_CLOSED' });
   await t.rejects(

@@ -53,6 +53,26 @@ function notModified(request: FastifyRequest, etag: string): boolean {
 }
 
 /**
+ * Answers from a kept response: `x-cache: <state>`, `ETag`, then 304 to a matching
+ * `If-None-Match` (sent here) or the payload (returned, for Fastify to send: a returned
+ * `reply` would be awaited as a thenable).
+ */
+function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  entry: CachedResponse,
+  state: 'HIT' | 'MISS' | 'STALE',
+): string | undefined {
+  reply.header('x-cache', state).header('etag', entry.etag);
+  if (notModified(request, entry.etag)) {
+    reply.code(304).send();
+    return undefined;
+  }
+  reply.headers(entry.headers);
+  return entry.payload;
+}
+
+/**
  * Serves GET routes that have `config.cache` from `cache`, in place of their handler: every
  * hook of the route (auth guards in onRequest or preHandler, validation, the rate limiter)
  * runs first, hits included. The route itself is the loader (re-run through
@@ -90,14 +110,9 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
       typeof tags === 'function'
         ? (request: FastifyRequest): GetOrSetOptions => ({ ...options, tags: tags(request) })
         : () => fixed;
-    return async function cached(
-      this: FastifyInstance,
-      request: FastifyRequest,
-      reply: FastifyReply,
-    ) {
-      if (request.headers[refreshHeader] === refreshToken)
-        return handler.call(this, request, reply);
-      const key = `route:${config.key ? config.key(request) : `GET:${request.url}`}`;
+
+    /** Anything but a fresh L1 hit: through `getOrSet`, which loads, refreshes or serves stale. */
+    const miss = async (request: FastifyRequest, reply: FastifyReply, key: string) => {
       let loaded = false;
       const entry = await cache.getOrSet<CachedResponse | Passed>(
         key,
@@ -110,18 +125,22 @@ export function addRouteCache(fastify: FastifyInstance, cache: Cache): void {
         },
         optionsFor(request),
       );
-      if ('passed' in entry) {
-        return reply
-          .code(entry.passed.statusCode)
-          .headers(entry.passed.headers)
-          .send(entry.passed.payload);
+      if (!('passed' in entry)) {
+        // STALE first: the refresh of a stale entry runs this request's loader too.
+        const state = entry.freshUntil < Date.now() ? 'STALE' : loaded ? 'MISS' : 'HIT';
+        return respond(request, reply, entry, state);
       }
-      const state = entry.freshUntil < Date.now() ? 'STALE' : loaded ? 'MISS' : 'HIT';
-      reply.header('x-cache', state).header('etag', entry.etag);
-      if (notModified(request, entry.etag)) return reply.code(304).send();
-      // Returned, not sent: Fastify sends it (a returned `reply` would be awaited as a thenable).
-      reply.headers(entry.headers);
-      return entry.payload;
+      reply.code(entry.passed.statusCode).headers(entry.passed.headers).send(entry.passed.payload);
+      return undefined;
+    };
+
+    // Not `async`: a fresh L1 hit answers synchronously, with no promise for Fastify to wait on.
+    return function cached(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      if (request.headers[refreshHeader] === refreshToken)
+        return handler.call(this, request, reply);
+      const key = `route:${config.key ? config.key(request) : `GET:${request.url}`}`;
+      const hit = cache.peek<CachedResponse>(key);
+      return hit === undefined ? miss(request, reply, key) : respond(request, reply, hit, 'HIT');
     };
   };
 
