@@ -55,6 +55,7 @@ export async function alternate(
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const contender = contenders[(round + i) % contenders.length] as Contender;
+      collectGarbage();
       const rate = await contender.run(false);
       if (!Number.isFinite(rate) || rate <= 0) {
         throw new Error(`@redis-infra/bench: ${suite}/${contender.id} measured no work (${rate})`);
@@ -69,6 +70,15 @@ export async function alternate(
       return [c.id, { id: c.id, label: c.label, samples: values, median: median(values) }];
     }),
   );
+}
+
+/**
+ * A full garbage collection, when the process runs with `--expose-gc` (`pnpm bench` does):
+ * each round starts on a clean heap, so no contender pays for the garbage the one before it
+ * left (an allocating cache's promises and buffers, collected in the next round otherwise).
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** `123456.7` -> `123,457`. */
