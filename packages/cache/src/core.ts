@@ -157,11 +157,11 @@ export class CacheCore {
 
   /** Reads one entry from Redis: the entry, `undefined` (missing, foreign, expired, tag invalidated) or `FAILED`. */
   read(ns: KeySpace, redisKey: string): Promise<L1Entry | undefined | Failed> {
-    return this.attempt(async () => {
-      const text = await this.redis.get(redisKey);
-      const entry = text === null ? undefined : this.decode(ns, redisKey, text);
-      // Only a tagged entry pays for a promise of its own (the check may ask Redis).
-      return entry?.tags ? this.#tagsCurrent(entry) : entry;
+    return this.attempt(() => this.redis.get(redisKey)).then((text) => {
+      if (text === FAILED || text === null) return text === null ? undefined : FAILED;
+      const entry = this.decode(ns, redisKey, text);
+      // Only a tagged entry takes a second step (its check may ask Redis).
+      return entry?.tags ? this.attempt(() => this.#tagsCurrent(entry)) : entry;
     });
   }
 
