@@ -1,3 +1,4 @@
+import { coarseNow } from './clock.js';
 import { type CacheCore, FAILED, type Failed } from './core.js';
 import { CacheClosedError, CacheOptionsError } from './errors.js';
 import type { KeySpace } from './keys.js';
@@ -214,7 +215,7 @@ export class Cache {
     const entry = core.l1.get(redisKey);
     if (
       entry !== undefined &&
-      entry.expiresAt > Date.now() &&
+      entry.expiresAt > coarseNow() &&
       (entry.tags === undefined || core.tags.current(entry.tags, entry.versions as number[]))
     )
       return entry;
