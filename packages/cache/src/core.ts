@@ -158,10 +158,10 @@ export class CacheCore {
   /** Reads one entry from Redis: the entry, `undefined` (missing, foreign, expired, tag invalidated) or `FAILED`. */
   read(ns: KeySpace, redisKey: string): Promise<L1Entry | undefined | Failed> {
     return this.attempt(() => this.redis.get(redisKey)).then((text) => {
-      if (text === FAILED || text === null) return text === null ? undefined : FAILED;
-      const entry = this.decode(ns, redisKey, text);
-      // Only a tagged entry takes a second step (its check may ask Redis).
-      return entry?.tags ? this.attempt(() => this.#tagsCurrent(entry)) : entry;
+      if (text === FAILED) return FAILED;
+      const entry = text === null ? undefined : this.decode(ns, redisKey, text);
+      // Only a tagged entry takes a second step (its check may ask Redis, and fail).
+      return entry?.tags ? this.#tagsCurrent(entry).catch((error) => this.fail(error)) : entry;
     });
   }
 

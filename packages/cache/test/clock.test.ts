@@ -18,5 +18,14 @@ t.test('coarseNow: one reading for a millisecond, at most CLOCK_READS times', as
   t.ok(next >= first + 5, 'read again after CLOCK_READS uses, timers or not');
 
   await sleep(CLOCK_RESOLUTION_MS * 5);
-  t.ok(coarseNow() > next, 'read again once the event loop has run its timers');
+  const after = coarseNow();
+  t.ok(after > next, 'read again once the event loop has run its timers');
+
+  // A stretch of 60 ms that never lets the timer run: the reading still moves every
+  // CLOCK_READS calls, and the timer taken as lost is replaced.
+  spin(60);
+  for (let i = 1; i < CLOCK_READS; i++) coarseNow();
+  t.ok(coarseNow() >= after + 60, 'read again, a timer or not');
+  await sleep(CLOCK_RESOLUTION_MS * 5);
+  t.ok(Math.abs(coarseNow() - Date.now()) <= 1, 'and forgotten by the timers again');
 });
