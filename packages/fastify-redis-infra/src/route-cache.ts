@@ -31,6 +31,9 @@ interface Passed {
 /** Response headers worth keeping with the payload (not the rate limiter's, not hop-by-hop). */
 const KEPT_HEADERS = ['content-type', 'cache-control', 'content-language', 'vary', 'last-modified'];
 
+/** Kept headers that a 304 repeats. */
+const NOT_MODIFIED_HEADERS = ['cache-control', 'vary'];
+
 function keptHeaders(headers: Record<string, unknown>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of KEPT_HEADERS)
@@ -65,6 +68,11 @@ function respond(
 ): string | undefined {
   reply.header('x-cache', state).header('etag', entry.etag);
   if (notModified(request, entry.etag)) {
+    // RFC 9110 §15.4.5: a 304 carries the Cache-Control and Vary the 200 would have.
+    for (const name of NOT_MODIFIED_HEADERS) {
+      const value = entry.headers[name];
+      if (value !== undefined) reply.header(name, value);
+    }
     reply.code(304).send();
     return undefined;
   }

@@ -41,6 +41,8 @@ t.test('config.cache: MISS, then HIT from cache with the same body, ETag and 304
   });
   t.equal(notModified.statusCode, 304);
   t.equal(notModified.body, '');
+  t.equal(notModified.headers['cache-control'], 'public, max-age=10', 'as the 200 would have');
+  t.equal(notModified.headers['content-type'], undefined);
   t.equal(
     (await app.inject({ url: '/report?q=a', headers: { 'if-none-match': '*' } })).statusCode,
     304,
