@@ -51,13 +51,15 @@ export interface MemorySettings {
 }
 
 /**
- * Medians of 15 (in process) and 7 (HTTP) alternating rounds, a 3 s outage per contender and
- * 1,000,000 entries under 64 MiB: about seven minutes on two cores.
+ * Medians of 15 (in process) and 11 (HTTP) alternating rounds, a 3 s outage per contender and
+ * 1,000,000 entries under 64 MiB: 9 to 13 minutes on two cores. Over HTTP, single rounds of
+ * one contender vary by a factor of two on a busy 2-core machine: 11 rounds keep the median
+ * from following a few of them.
  */
 export const FULL: Settings = {
   mode: 'full',
   rounds: 15,
-  httpRounds: 7,
+  httpRounds: 11,
   warmups: 1,
   concurrency: 100,
   opsScale: 1,
