@@ -106,8 +106,9 @@ export class CacheCore {
     );
   }
 
-  /** Keeps an entry in L1 (a copy of its value with `clone`). */
+  /** Keeps an entry in L1 (a copy of its value with `clone`); not once closed (a read or write in flight at `close()`). */
   keep(redisKey: string, entry: L1Entry): void {
+    if (this.closed) return;
     if (this.options.l1.clone) entry.value = structuredClone(entry.value);
     this.l1.set(redisKey, entry);
   }

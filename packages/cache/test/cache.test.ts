@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { type CacheEvent, cacheChannel } from '../src/index.js';
-import { standalone } from './helpers.js';
+import { cacheFor, standalone } from './helpers.js';
 
 t.test('set, get, has, delete: L2 round trip, then L1 hits without Redis', async (t) => {
   const { redis, cache } = await standalone(t, { namespace: 'users' }, { keyPrefix: 'app:' });
@@ -165,6 +165,18 @@ t.test('stats and the diagnostics channel', async (t) => {
     ],
   );
   t.match(events[0], { namespace: 'cache', key: 'k' });
+});
+
+t.test('a read in flight at close() answers, and leaves nothing in L1', async (t) => {
+  const { redis, manager, cache } = await standalone(t);
+  await cacheFor(t, manager).set('k', 1); // in Redis, not in this cache's L1
+  redis.pause();
+  const reading = cache.get('k');
+  await cache.close();
+  redis.resume();
+  t.equal(await reading, 1, 'the read went through');
+  t.equal(cache.stats().l1.entries, 0, 'and did not fill the closed L1');
+  t.equal(cache.peek('k'), undefined);
 });
 
 t.test('close: calls reject with E_CACHE_CLOSED; the manager stays open', async (t) => {
