@@ -67,7 +67,7 @@ export class WriteBatch {
     return waiting.splice(0, count);
   }
 
-  /** Takes out every waiting command (the connection is lost: they fail with the commands it flushes). */
+  /** Takes out every waiting command (to write them, or, the connection lost, to fail them). */
   takeAll(): Command[] {
     const waiting = this.#waiting;
     this.#waiting = [];
@@ -80,10 +80,7 @@ export class WriteBatch {
    * order they were called.
    */
   release(): void {
-    const waiting = this.#waiting;
-    if (waiting.length === 0) return;
-    this.#waiting = [];
-    for (const command of waiting) this.#send(command);
+    for (const command of this.takeAll()) this.#send(command);
   }
 
   readonly #flush = (): void => {
@@ -126,8 +123,6 @@ export class WriteBatch {
    */
   #answered(): void {
     this.#inFlight = false;
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const command of waiting) this.add(command);
+    for (const command of this.takeAll()) this.add(command);
   }
 }
