@@ -16,11 +16,18 @@ interface Queued {
 interface Queue {
   length: number;
   peekAt(index: number): Queued | undefined;
+  shift(): Queued | undefined;
+  push(item: Queued): number;
 }
 
 /** The queues of an ioredis connection (internals; a cluster has only an `offlineQueue`). */
 export function queuesOf(client: object): { commandQueue: Queue; offlineQueue: Queue } {
   return client as { commandQueue: Queue; offlineQueue: Queue };
+}
+
+/** ioredis' private `flushQueue`: where queued commands fail when a connection is lost. */
+export interface Flushing {
+  flushQueue(error: Error, options?: object): void;
 }
 
 /** The sweep period for a deadline: a quarter of it, between 5 and 25 ms. */

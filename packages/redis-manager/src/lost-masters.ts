@@ -1,10 +1,14 @@
-import type { Cluster, Command, Redis } from 'ioredis';
+import { Cluster, type Command, type Redis } from 'ioredis';
 import { connectInBackground } from './background.js';
+import { type Flushing, queuesOf } from './deadline.js';
 
 /** The first wait before a cluster connection that lost a master reads the slot table again. */
 export const SLOTS_REFRESH_MS = 200;
 /** The longest wait between two reads of the slot table while a master is lost. */
 export const SLOTS_REFRESH_MAX_MS = 1_000;
+
+/** ioredis' message for the commands of a connection that ended. */
+const CONNECTION_CLOSED = 'Connection is closed.';
 
 /** `host:port`, as ioredis names a cluster node in its slot table. */
 function nodeKey(node: Redis): string {
@@ -15,13 +19,17 @@ function nodeKey(node: Redis): string {
  * The masters a cluster connection has lost. ioredis never reconnects a cluster node: when
  * a master dies, commands for its slots bounce between the other nodes (MOVED back to the
  * dead one, connection refused) until a replica takes over or they run out of redirections.
- * A master is lost when a connection to it fails before it was ever ready while the master
- * still owns slots (a ready connection that drops, or that ioredis replaces, is only tried
- * again at once: after an idle timeout or a `CLIENT KILL` the master is not lost; the
- * commands that were in flight on it fail, as on standalone). Commands for a lost
- * master's slots fail at once instead (`of`), and the slot table is read again (after
- * `SLOTS_REFRESH_MS`, doubling up to `SLOTS_REFRESH_MAX_MS`) until no lost master owns a
- * slot (a replica was promoted) or the master answers again (a restart in place).
+ * A master is lost when a connection to it fails before it was ever ready and the slot
+ * table, read again then, still names it (a ready connection that drops, or that ioredis
+ * replaces, is only tried again at once: after an idle timeout or a `CLIENT KILL` the master
+ * is not lost; the commands that were in flight on it fail, as on standalone). The commands
+ * waiting for that connection never left the process: once the table is read they go on to
+ * the master it names, or fail as ioredis fails them when that is still the lost one. (A
+ * connection that sat idle through a failover learns of the promotion this way, at its first
+ * command for those slots.) Commands for a lost master's slots fail at once instead (`of`),
+ * and the slot table is read again (after `SLOTS_REFRESH_MS`, doubling up to
+ * `SLOTS_REFRESH_MAX_MS`) until no lost master owns a slot (a replica was promoted) or the
+ * master answers again (a restart in place).
  */
 export class LostMasters {
   readonly #cluster: Cluster;
@@ -36,12 +44,13 @@ export class LostMasters {
     this.#cluster = cluster;
     this.#onLost = onLost;
     cluster.on('-node', (node: Redis) => this.#ended(node));
-    cluster.on('+node', (node: Redis) =>
+    cluster.on('+node', (node: Redis) => {
       node.once('ready', () => {
         this.#wasReady.add(node);
         this.#found(nodeKey(node));
-      }),
-    );
+      });
+      this.#watchFirstConnect(node);
+    });
     cluster.on('refresh', () => {
       for (const key of this.#lost) if (!this.#owns(key)) this.#found(key);
     });
@@ -74,16 +83,58 @@ export class LostMasters {
   }
 
   #ended(node: Redis): void {
-    const key = nodeKey(node);
     // Nodes also end when the cluster connection closes, or leaves a node the slots moved off.
-    if (this.#cluster.status !== 'ready' || this.#lost.has(key) || !this.#owns(key)) return;
-    if (this.#wasReady.has(node)) {
-      this.#retry();
+    if (this.#wasReady.has(node) && this.#mayLose(nodeKey(node))) this.#retry();
+  }
+
+  /**
+   * Patches `node`'s `flushQueue`, where ioredis fails its queued commands when it ends: when
+   * that is before it was ever ready, its master may be lost (`#verify`) and the single
+   * commands waiting in its offline queue, never sent, are kept for it.
+   */
+  #watchFirstConnect(node: Redis): void {
+    const flushing = node as unknown as Flushing;
+    const flushQueue = flushing.flushQueue;
+    flushing.flushQueue = (error, options) => {
+      const key = nodeKey(node);
+      if (node.status === 'end' && !this.#wasReady.has(node) && this.#mayLose(key))
+        this.#verify(key, takeUnsent(node));
+      flushQueue.call(node, error, options);
+    };
+  }
+
+  /**
+   * Reads the slot table again: `key` is lost if it still names it. Then `unsent` goes on to
+   * the master it names (`#sendOn`).
+   */
+  #verify(key: string, unsent: Command[]): void {
+    this.#cluster.refreshSlotsCache(() => {
+      if (this.#mayLose(key)) {
+        this.#lost.add(key);
+        this.#onLost(key);
+        this.#schedule();
+      }
+      for (const command of unsent) this.#sendOn(command);
+    });
+  }
+
+  /** Whether `key` is a master this ready connection has not lost yet and that owns slots. */
+  #mayLose(key: string): boolean {
+    return this.#cluster.status === 'ready' && !this.#lost.has(key) && this.#owns(key);
+  }
+
+  /**
+   * Sends a command that never left the process on to the master of its slot, past the guard
+   * that admitted it already (its deadline runs from its call); fails it as ioredis would
+   * have when that master is lost or the connection is no longer ready. (Sent on to another
+   * dead master, it comes back here; each master is lost once, so this ends.)
+   */
+  #sendOn(command: Command): void {
+    if (this.#cluster.status !== 'ready' || this.of(command) !== undefined) {
+      command.reject(new Error(CONNECTION_CLOSED));
       return;
     }
-    this.#lost.add(key);
-    this.#onLost(key);
-    this.#schedule();
+    Cluster.prototype.sendCommand.call(this.#cluster, command);
   }
 
   /**
@@ -120,4 +171,21 @@ export class LostMasters {
     this.#timer = undefined;
     this.#waitMs = SLOTS_REFRESH_MS;
   }
+}
+
+/**
+ * Takes the pending single commands out of `node`'s offline queue; a pipeline's stay (its
+ * commands go together or not at all).
+ */
+function takeUnsent(node: Redis): Command[] {
+  const { offlineQueue } = queuesOf(node);
+  const unsent: Command[] = [];
+  const kept = [];
+  while (offlineQueue.length > 0) {
+    const item = offlineQueue.shift() as { command: Command; stream?: unknown };
+    if (item.stream === undefined && !item.command.isSettled) unsent.push(item.command);
+    else kept.push(item);
+  }
+  for (const item of kept) offlineQueue.push(item);
+  return unsent;
 }

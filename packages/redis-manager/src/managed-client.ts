@@ -1,6 +1,6 @@
 import { hasFlag, list } from '@ioredis/commands';
 import { Cluster, Command, Redis } from 'ioredis';
-import { queuesOf, stampOnce, unsettled } from './deadline.js';
+import { type Flushing, queuesOf, stampOnce, unsettled } from './deadline.js';
 import type { LostMasters } from './lost-masters.js';
 import { type Corkable, WriteBatch } from './write-batch.js';
 
@@ -90,10 +90,6 @@ export class ManagedRedis extends Redis {
   }
 }
 
-/** ioredis' private `flushQueue`: where queued commands fail when a connection is lost. */
-interface Flushing {
-  flushQueue(error: Error, options?: object): void;
-}
 const flushQueue = (Redis.prototype as unknown as Flushing).flushQueue;
 // Counted before ioredis rejects them (a private method: no `override` to write). Both queues
 // are counted: the one flush that spares the offline queue (a protocol error) comes after the

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster, waitFor } from '@redis-infra/testing';
+import { Cluster } from 'ioredis';
 import t from 'tap';
+import { LostMasters } from '../src/lost-masters.js';
 import {
   configFor,
   connectedManager,
@@ -92,6 +94,22 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
   // and the role is degraded; the other masters' slots are served as before.
   const victim = (await cluster.masters())[0] as (typeof masters)[number];
   const lostMaster = `127.0.0.1:${victim.port}`;
+  // Two connections that never use the victim before it dies (the slot table read at connect
+  // goes through a connection of its own, and no ready check runs): one is first used before
+  // the promotion, the other after it, with the slot table it read before the kill.
+  const idle = async () => {
+    const client = new Cluster(cluster.startupNodes, {
+      redisOptions: { password: 'cluster-pass' },
+      enableReadyCheck: false,
+      retryDelayOnFailover: 0, // as the manager's: what it does not retry fails at once
+    });
+    t.teardown(() => client.disconnect());
+    const lost: string[] = [];
+    new LostMasters(client, (master) => lost.push(master));
+    await waitFor('an idle connection to be ready', () => client.status === 'ready');
+    return { client, lost };
+  };
+  const [early, late] = [await idle(), await idle()];
   const promotion = cluster.killMaster(victim);
   await waitFor('the master to be lost', () => manager.state() === 'degraded');
   t.match(manager.health().main, { status: 'degraded', cluster: { lostMasters: [lostMaster] } });
@@ -119,6 +137,20 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
   const live = keys.filter((_, i) => !reads[i]?.error);
   t.same(await Promise.all(live.map((key) => manager.client().get(key))), live);
   t.equal(manager.health().main?.breaker, 'closed', 'one master lost is not the cluster down');
+  // The idle connection's first commands for the dead master wait for its connection, which
+  // is refused; the slot table, read again then, still names it: it is lost, and they fail.
+  // A pipeline's commands stay together.
+  const [single, pipeline] = await Promise.all([
+    timed(() => early.client.set(lostKey, 'x')),
+    early.client.pipeline().set(lostKey, 'x').get(lostKey).exec(),
+  ]);
+  t.match(single.error, /Connection is closed/);
+  t.ok(
+    pipeline?.length === 2 &&
+      pipeline.every(([error]) => /Connection is closed/.test(String(error))),
+    'the pipeline failed whole',
+  );
+  t.same(early.lost, [lostMaster], 'the idle connection lost the master');
   t.ok((manager.health().main?.successRate ?? 1) < 1, 'the refused calls count as failures');
   await promotion;
   const promotedAt = performance.now();
@@ -127,6 +159,11 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
   t.ok(whole < 2_000, `up ${whole.toFixed(0)} ms after the promotion`);
   t.same(manager.health().main?.cluster?.lostMasters, []);
   t.same(await unread(), [], 'every slot is served by the promoted replica');
+  // A connection idle through the whole failover sends its first command for those slots to
+  // the dead master; refused, the command goes on to the promoted replica the table now names.
+  t.equal(await late.client.set(lostKey, 'late'), 'OK', 'sent on to the promoted replica');
+  t.same(late.lost, [], 'the master was never lost there');
+  t.equal(await late.client.get(lostKey), 'late');
   t.equal(await manager.client().set('after', '1'), 'OK');
 
   // A master restarted in place: it is tried again (its commands are not sent, so nothing
