@@ -19,17 +19,17 @@ function nodeKey(node: Redis): string {
  * The masters a cluster connection has lost. ioredis never reconnects a cluster node: when
  * a master dies, commands for its slots bounce between the other nodes (MOVED back to the
  * dead one, connection refused) until a replica takes over or they run out of redirections.
- * A master is lost when a connection to it fails before it was ever ready and the slot
- * table, read again then, still names it (a ready connection that drops, or that ioredis
- * replaces, is only tried again at once: after an idle timeout or a `CLIENT KILL` the master
- * is not lost; the commands that were in flight on it fail, as on standalone). The commands
- * waiting for that connection never left the process: once the table is read they go on to
- * the master it names, or fail as ioredis fails them when that is still the lost one. (A
- * connection that sat idle through a failover learns of the promotion this way, at its first
- * command for those slots.) Commands for a lost master's slots fail at once instead (`of`),
- * and the slot table is read again (after `SLOTS_REFRESH_MS`, doubling up to
+ * A master is lost when a connection to it fails before it was ever ready (a ready
+ * connection that drops, or that ioredis replaces, is only tried again at once: after an
+ * idle timeout or a `CLIENT KILL` the master is not lost; the commands that were in flight
+ * on it fail, as on standalone). Commands for a lost master's slots fail at once (`of`), and
+ * the slot table is read again at once, then (after `SLOTS_REFRESH_MS`, doubling up to
  * `SLOTS_REFRESH_MAX_MS`) until no lost master owns a slot (a replica was promoted) or the
- * master answers again (a restart in place).
+ * master answers again (a restart in place). The keyed commands that waited for the failed
+ * connection never left the process: once the table is read they go on to the master it
+ * names, or fail as ioredis fails them when that is still the lost one. (A connection that
+ * sat idle through a failover learns of the promotion this way, at its first command for
+ * those slots, and the master is found again by that first read.)
  */
 export class LostMasters {
   readonly #cluster: Cluster;
@@ -89,8 +89,8 @@ export class LostMasters {
 
   /**
    * Patches `node`'s `flushQueue`, where ioredis fails its queued commands when it ends: when
-   * that is before it was ever ready, its master may be lost (`#verify`) and the single
-   * commands waiting in its offline queue, never sent, are kept for it.
+   * that is before it was ever ready, its master may be lost (`#verify`), and the commands
+   * waiting in its offline queue were never sent: those routed by their key are kept.
    */
   #watchFirstConnect(node: Redis): void {
     const flushing = node as unknown as Flushing;
@@ -104,17 +104,19 @@ export class LostMasters {
   }
 
   /**
-   * Reads the slot table again: `key` is lost if it still names it. Then `unsent` goes on to
-   * the master it names (`#sendOn`).
+   * Counts `key` lost at once (its slots fail fast, so no later command overtakes those held
+   * here), then reads the slot table again: a master it no longer names is found (the
+   * `refresh` handler); one it still names stays lost. Then `unsent` goes on (`#sendOn`).
    */
   #verify(key: string, unsent: Command[]): void {
+    this.#lost.add(key);
     this.#cluster.refreshSlotsCache(() => {
-      if (this.#mayLose(key)) {
-        this.#lost.add(key);
+      if (this.#lost.has(key)) {
         this.#onLost(key);
         this.#schedule();
       }
-      for (const command of unsent) this.#sendOn(command);
+      // A command past its deadline failed already: it is not sent late.
+      for (const command of unsent) if (!command.isSettled) this.#sendOn(command);
     });
   }
 
@@ -174,8 +176,9 @@ export class LostMasters {
 }
 
 /**
- * Takes the pending single commands out of `node`'s offline queue; a pipeline's stay (its
- * commands go together or not at all).
+ * Takes the pending commands routed by their key out of `node`'s offline queue. Those of a
+ * pipeline stay (they go together or not at all), and so do keyless ones: sent to this node
+ * itself (`SCAN` of every master, `ASKING`), they mean nothing on another.
  */
 function takeUnsent(node: Redis): Command[] {
   const { offlineQueue } = queuesOf(node);
@@ -183,7 +186,7 @@ function takeUnsent(node: Redis): Command[] {
   const kept = [];
   while (offlineQueue.length > 0) {
     const item = offlineQueue.shift() as { command: Command; stream?: unknown };
-    if (item.stream === undefined && !item.command.isSettled) unsent.push(item.command);
+    if (item.stream === undefined && item.command.getSlot() !== null) unsent.push(item.command);
     else kept.push(item);
   }
   for (const item of kept) offlineQueue.push(item);

@@ -161,8 +161,16 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
   t.same(await unread(), [], 'every slot is served by the promoted replica');
   // A connection idle through the whole failover sends its first command for those slots to
   // the dead master; refused, the command goes on to the promoted replica the table now names.
-  t.equal(await late.client.set(lostKey, 'late'), 'OK', 'sent on to the promoted replica');
-  t.same(late.lost, [], 'the master was never lost there');
+  // A command sent to that node itself (keyless: SCAN of every master) means nothing on
+  // another: it fails.
+  const deadNode = late.client.nodes('master').find((node) => node.options.port === victim.port);
+  const [written, scanned] = await Promise.all([
+    late.client.set(lostKey, 'late'),
+    timed(() => (deadNode as NonNullable<typeof deadNode>).scan('0')),
+  ]);
+  t.equal(written, 'OK', 'sent on to the promoted replica');
+  t.match(scanned.error, /Connection is closed/, 'the node-targeted SCAN is not sent elsewhere');
+  t.same(late.lost, [], 'the master was found again by the first read of the slot table');
   t.equal(await late.client.get(lostKey), 'late');
   t.equal(await manager.client().set('after', '1'), 'OK');
 
