@@ -243,12 +243,11 @@ export class Cache {
   ): unknown {
     const core = this.#core;
     const { stats } = core;
-    if (found !== FAILED && found !== undefined && found.expiresAt > Date.now()) {
+    const fresh = core.keepFresh(redisKey, found);
+    if (fresh !== undefined) {
       stats.l2Hits++;
-      const { value } = found;
-      core.keep(redisKey, found);
       trace(op, this.#ns.name, key, true, 'l2');
-      return value;
+      return fresh.value;
     }
     stats.misses++;
     if (found === FAILED) {

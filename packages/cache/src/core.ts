@@ -106,11 +106,20 @@ export class CacheCore {
     );
   }
 
-  /** Keeps an entry in L1 (a copy of its value with `clone`); not once closed (a read or write in flight at `close()`). */
+  /** Keeps an entry in L1 (an entry holding a copy of its value with `clone`); not once closed (a read or write in flight at `close()`). */
   keep(redisKey: string, entry: L1Entry): void {
     if (this.closed) return;
-    if (this.options.l1.clone) entry.value = structuredClone(entry.value);
-    this.l1.set(redisKey, entry);
+    this.l1.set(
+      redisKey,
+      this.options.l1.clone ? { ...entry, value: structuredClone(entry.value) } : entry,
+    );
+  }
+
+  /** `found` (what `read` answered) when it is a fresh entry, kept in L1 (`keep`); else `undefined`. */
+  keepFresh(redisKey: string, found: L1Entry | undefined | Failed): L1Entry | undefined {
+    if (found === FAILED || found === undefined || found.expiresAt <= Date.now()) return undefined;
+    this.keep(redisKey, found);
+    return found;
   }
 
   /**

@@ -55,14 +55,13 @@ async function lookUp<T>(request: LoadRequest<T>): Promise<T> {
     return serveStale(request, stale) as T;
   }
   const found = await core.read(ns, redisKey);
+  const fresh = core.keepFresh(redisKey, found);
+  if (fresh !== undefined) {
+    core.stats.l2Hits++;
+    trace('getOrSet', ns.name, request.key, true, 'l2');
+    return fresh.value as T;
+  }
   if (found !== FAILED) {
-    if (found !== undefined && found.expiresAt > Date.now()) {
-      core.stats.l2Hits++;
-      const { value } = found;
-      core.keep(redisKey, found);
-      trace('getOrSet', ns.name, request.key, true, 'l2');
-      return value as T;
-    }
     core.stats.l2Misses++;
     if (found === undefined) core.l1.delete(redisKey);
     else {
@@ -95,10 +94,7 @@ function refresh<T>(request: LoadRequest<T>, stale: L1Entry, readFirst: boolean)
   const done = () => core.refreshing.delete(redisKey);
   const run = async () => {
     const found = readFirst ? await core.read(ns, redisKey) : undefined;
-    if (found !== FAILED && found !== undefined && found.expiresAt > Date.now()) {
-      core.keep(redisKey, found);
-      return;
-    }
+    if (core.keepFresh(redisKey, found) !== undefined) return;
     await loadFresh(request, stale.value as T, true);
   };
   run().then(done, done);

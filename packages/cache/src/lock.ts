@@ -39,11 +39,8 @@ export async function lockedLoad<T>(
     await wake(request, wait);
     const found = await core.read(ns, redisKey);
     if (found === FAILED) return callLoader(request, stale, left(deadline)).result;
-    if (found !== undefined && found.expiresAt > Date.now()) {
-      const { value } = found;
-      core.keep(redisKey, found);
-      return value as T;
-    }
+    const fresh = core.keepFresh(redisKey, found);
+    if (fresh !== undefined) return fresh.value as T;
   }
 }
 
@@ -58,12 +55,10 @@ async function lead<T>(
 ): Promise<T> {
   const { core, ns, redisKey } = request;
   const release = () => core.quietly(() => core.redis.script(LEASE_RELEASE, lockKey, token));
-  const found = await core.read(ns, redisKey);
-  if (found !== FAILED && found !== undefined && found.expiresAt > Date.now()) {
+  const fresh = core.keepFresh(redisKey, await core.read(ns, redisKey));
+  if (fresh !== undefined) {
     release();
-    const { value } = found;
-    core.keep(redisKey, found);
-    return value as T;
+    return fresh.value as T;
   }
   const renewal = setInterval(
     () => core.quietly(() => core.redis.script(LEASE_RENEW, lockKey, token, lock.leaseMs)),
