@@ -19,8 +19,6 @@ export interface LoadOptions {
   paths: readonly string[];
   /** Keep-alive connections, each with one request in flight. @default 10 */
   connections?: number;
-  /** Extra headers of every request. @default none */
-  headers?: Record<string, string>;
 }
 
 /** A running load; `stop()` ends it and returns every sample. */
@@ -36,14 +34,14 @@ export const now = (): number => performance.timeOrigin + performance.now();
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { url, paths, connections, headers } = workerData;
+const { url, paths, connections } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 const now = () => performance.timeOrigin + performance.now();
 const samples = [];
 let running = true;
 const request = (path) => new Promise((resolve) => {
   const at = now();
-  const req = http.get(url + path, { agent, headers, timeout: 5000 }, (res) => {
+  const req = http.get(url + path, { agent, timeout: 5000 }, (res) => {
     res.resume();
     res.on('end', () => resolve({ at, path, status: res.statusCode, ms: now() - at }));
     res.on('error', () => resolve({ at, path, status: 0, ms: now() - at }));
@@ -71,7 +69,6 @@ export function startLoad(url: string, options: LoadOptions): Load {
       url,
       paths: options.paths,
       connections: options.connections ?? 10,
-      headers: options.headers ?? {},
     },
   });
   return {
