@@ -129,7 +129,7 @@ export class LostMasters {
    * Sends a command that never left the process on to the master of its slot, past the guard
    * that admitted it already (its deadline runs from its call); fails it as ioredis would
    * have when that master is lost or the connection is no longer ready. (Sent on to another
-   * dead master, it comes back here; each master is lost once, so this ends.)
+   * dead master, it comes back here; the manager's deadline bounds how often.)
    */
   #sendOn(command: Command): void {
     if (this.#cluster.status !== 'ready' || this.of(command) !== undefined) {
@@ -176,9 +176,10 @@ export class LostMasters {
 }
 
 /**
- * Takes the pending commands routed by their key out of `node`'s offline queue. Those of a
- * pipeline stay (they go together or not at all), and so do keyless ones: sent to this node
- * itself (`SCAN` of every master, `ASKING`), they mean nothing on another.
+ * Takes the pending keyed commands out of `node`'s offline queue: they go on to the master
+ * of their key's slot. Those of a pipeline stay (they go together or not at all), and so do
+ * keyless ones: sent to this node itself (`SCAN` of every master, `ASKING`), they mean
+ * nothing on another.
  */
 function takeUnsent(node: Redis): Command[] {
   const { offlineQueue } = queuesOf(node);
