@@ -39,10 +39,10 @@ export class Cache {
 
   /** The fresh value of `key`, or `undefined`. Served from L1 without touching Redis when it can be. */
   async get<T = unknown>(key: string): Promise<T | undefined> {
-    const redisKey = this.#ns.entry(key);
-    const entry = this.#fresh(redisKey);
+    const l1Key = this.#ns.l1Key(key);
+    const entry = this.#fresh(l1Key);
     if (entry !== undefined) return this.#l1Hit('get', key, entry) as T;
-    return (await this.#lookUp('get', key, redisKey)) as T | undefined;
+    return (await this.#lookUp('get', key, l1Key)) as T | undefined;
   }
 
   /**
@@ -52,16 +52,16 @@ export class Cache {
    * or `getOrSet`, which count the miss. A value found counts as an L1 hit.
    */
   peek<T = unknown>(key: string): T | undefined {
-    const entry = this.#fresh(this.#ns.entry(key));
+    const entry = this.#fresh(this.#ns.l1Key(key));
     return entry === undefined ? undefined : (this.#l1Hit('peek', key, entry) as T);
   }
 
   /** Whether `get(key)` would return a value. */
   async has(key: string): Promise<boolean> {
-    const redisKey = this.#ns.entry(key);
-    const entry = this.#fresh(redisKey);
+    const l1Key = this.#ns.l1Key(key);
+    const entry = this.#fresh(l1Key);
     if (entry !== undefined) return this.#l1Hit('has', key, entry) !== undefined;
-    return (await this.#lookUp('has', key, redisKey)) !== undefined;
+    return (await this.#lookUp('has', key, l1Key)) !== undefined;
   }
 
   /** The values of `keys` (in order, `undefined` for misses): L1 first, then one `MGET` per slot. */
@@ -69,23 +69,26 @@ export class Cache {
     const core = this.#core;
     const values = new Array<T | undefined>(keys.length);
     const missing: number[] = [];
-    const redisKeys: string[] = [];
+    const l1Keys: string[] = [];
     keys.forEach((key, i) => {
-      const redisKey = this.#ns.entry(key);
-      const entry = this.#fresh(redisKey);
+      const l1Key = this.#ns.l1Key(key);
+      const entry = this.#fresh(l1Key);
       if (entry !== undefined) values[i] = this.#l1Hit('get', key, entry) as T;
       else {
         core.stats.l1Misses++;
         missing.push(i);
-        redisKeys.push(redisKey);
+        l1Keys.push(l1Key);
       }
     });
     if (missing.length === 0) return values;
     this.#open();
-    const found = await core.readMany(this.#ns, redisKeys);
+    const found = await core.readMany(
+      this.#ns,
+      l1Keys.map((l1Key) => this.#ns.redisKey(l1Key)),
+    );
     missing.forEach((i, j) => {
       const entry = found === FAILED ? FAILED : found[j];
-      values[i] = this.#settle('get', keys[i] as string, redisKeys[j] as string, entry) as T;
+      values[i] = this.#settle('get', keys[i] as string, l1Keys[j] as string, entry) as T;
     });
     return values;
   }
@@ -98,12 +101,13 @@ export class Cache {
    */
   getOrSet<T>(key: string, loader: Loader<T>, options: GetOrSetOptions = {}): Promise<T> {
     // Not `async`: the miss path hands out the load's own promise rather than one that adopts it.
-    const redisKey = this.#ns.entry(key);
-    const entry = this.#fresh(redisKey);
+    const l1Key = this.#ns.l1Key(key);
+    const entry = this.#fresh(l1Key);
     if (entry !== undefined) return Promise.resolve(this.#l1Hit('getOrSet', key, entry) as T);
     if (this.#core.closed) return Promise.reject(new CacheClosedError());
     this.#core.stats.l1Misses++;
-    return load({ core: this.#core, ns: this.#ns, key, redisKey, loader, options });
+    const redisKey = this.#ns.redisKey(l1Key);
+    return load({ core: this.#core, ns: this.#ns, key, l1Key, redisKey, loader, options });
   }
 
   /** Stores `value` in Redis and L1 and tells the other instances; throws only for an unstorable value (`E_SERIALIZE`, `E_VALUE_TOO_LARGE`). */
@@ -135,13 +139,14 @@ export class Cache {
   async deleteMany(keys: readonly string[]): Promise<void> {
     this.#open();
     const core = this.#core;
-    const redisKeys = keys.map((key) => this.#ns.entry(key));
-    for (const redisKey of redisKeys) core.l1.delete(redisKey);
+    const l1Keys = keys.map((key) => this.#ns.l1Key(key));
+    const redisKeys = l1Keys.map((l1Key) => this.#ns.redisKey(l1Key));
+    for (const l1Key of l1Keys) core.l1.delete(l1Key);
     try {
       await core.attempt(() => core.redis.unlink(redisKeys));
     } finally {
       // Again: a read that raced the UNLINK may have put the old value back.
-      for (const redisKey of redisKeys) core.l1.delete(redisKey);
+      for (const l1Key of l1Keys) core.l1.delete(l1Key);
       core.bus?.publish({ op: 'd', keys: redisKeys });
     }
     for (const key of keys) trace('delete', this.#ns.name, key, false, 'none');
@@ -180,12 +185,12 @@ export class Cache {
   async clear(): Promise<void> {
     this.#open();
     const core = this.#core;
-    const { prefix } = this.#ns;
-    core.l1.deletePrefix(prefix);
+    const { prefix, l1Prefix } = this.#ns;
+    core.l1.deletePrefix(l1Prefix);
     try {
       await core.attempt(() => core.redis.deleteMatching(this.#ns.pattern()));
     } finally {
-      core.l1.deletePrefix(prefix);
+      core.l1.deletePrefix(l1Prefix);
       core.bus?.publish({ op: 'c', prefix });
     }
     trace('clear', this.#ns.name, '', false, 'none');
@@ -209,10 +214,10 @@ export class Cache {
     if (!this.#core.closed) this.#core.close();
   }
 
-  /** The L1 entry of `redisKey` if it is fresh and its tags are current. */
-  #fresh(redisKey: string): L1Entry | undefined {
+  /** The L1 entry of `l1Key` if it is fresh and its tags are current. */
+  #fresh(l1Key: string): L1Entry | undefined {
     const core = this.#core;
-    const entry = core.l1.get(redisKey);
+    const entry = core.l1.get(l1Key);
     if (
       entry !== undefined &&
       entry.expiresAt > coarseNow() &&
@@ -228,22 +233,22 @@ export class Cache {
     return this.#core.out(entry);
   }
 
-  async #lookUp(op: CacheEvent['op'], key: string, redisKey: string): Promise<unknown> {
+  async #lookUp(op: CacheEvent['op'], key: string, l1Key: string): Promise<unknown> {
     this.#core.stats.l1Misses++;
     this.#open();
-    return this.#settle(op, key, redisKey, await this.#core.read(this.#ns, redisKey));
+    return this.#settle(op, key, l1Key, await this.#core.read(this.#ns, this.#ns.redisKey(l1Key)));
   }
 
   /** What a lookup answers once Redis has (or has not): a fresh value, a stale one when Redis failed, or `undefined`. */
   #settle(
     op: CacheEvent['op'],
     key: string,
-    redisKey: string,
+    l1Key: string,
     found: L1Entry | undefined | Failed,
   ): unknown {
     const core = this.#core;
     const { stats } = core;
-    const fresh = core.keepFresh(redisKey, found);
+    const fresh = core.keepFresh(l1Key, found);
     if (fresh !== undefined) {
       stats.l2Hits++;
       trace(op, this.#ns.name, key, true, 'l2');
@@ -251,7 +256,7 @@ export class Cache {
     }
     stats.misses++;
     if (found === FAILED) {
-      const stale = core.l1.get(redisKey);
+      const stale = core.l1.get(l1Key);
       if (core.usableStale(stale, Date.now())) {
         stats.staleServed++;
         trace(op, this.#ns.name, key, true, 'stale');
@@ -259,8 +264,8 @@ export class Cache {
       }
     } else {
       stats.l2Misses++;
-      if (found === undefined) core.l1.delete(redisKey);
-      else core.keep(redisKey, found);
+      if (found === undefined) core.l1.delete(l1Key);
+      else core.keep(l1Key, found);
     }
     trace(op, this.#ns.name, key, false, 'none');
     return undefined;

@@ -25,6 +25,8 @@ export class CacheCore {
   readonly tags: TagVersions;
   readonly stats = new Counters();
   readonly bus: Bus | undefined;
+  /** The Redis prefix of the root namespace: L1 keys are Redis keys without it (`KeySpace`). */
+  readonly root: string;
   /** Loads running in this process, by Redis key (single-flight). */
   readonly flights = new Map<string, Promise<unknown>>();
   /** Lease renewals running (stopped by `close()`). */
@@ -42,8 +44,9 @@ export class CacheCore {
     if (role === this.redis.role) this.desync();
   };
 
-  constructor(options: ResolvedOptions, channel: string) {
+  constructor(options: ResolvedOptions, channel: string, root: string) {
     this.options = options;
+    this.root = root;
     this.l1 = new MemoryTier(options.l1.maxEntries, options.l1.maxBytes);
     this.redis = new RedisTier(options.manager, options.role);
     // Without a count bound on entries, tag versions keep the default one (an entry whose
@@ -72,10 +75,16 @@ export class CacheCore {
     this.tagEpoch++;
   }
 
-  /** Applies another instance's message to L1. */
+  /**
+   * Applies another instance's message to L1. Caches whose root namespaces differ share the
+   * bus (and may nest: `app` and `app:users`); what lies outside this one's root is not in its L1.
+   */
   apply(message: BusMessage): void {
+    const { root } = this;
     if (message.op === 'c') {
-      this.l1.deletePrefix(message.prefix);
+      const { prefix } = message;
+      if (prefix.startsWith(root)) this.l1.deletePrefix(prefix.slice(root.length));
+      else if (root.startsWith(prefix)) this.l1.clear();
       return;
     }
     if (message.op === 't') {
@@ -86,7 +95,7 @@ export class CacheCore {
       return;
     }
     for (const key of message.keys) {
-      this.l1.delete(key);
+      if (key.startsWith(root)) this.l1.delete(key.slice(root.length));
       const waiting = this.waiters.get(key);
       if (waiting) for (const wake of [...waiting]) wake();
     }
@@ -107,18 +116,18 @@ export class CacheCore {
   }
 
   /** Keeps an entry in L1 (an entry holding a copy of its value with `clone`); not once closed (a read or write in flight at `close()`). */
-  keep(redisKey: string, entry: L1Entry): void {
+  keep(l1Key: string, entry: L1Entry): void {
     if (this.closed) return;
     this.l1.set(
-      redisKey,
+      l1Key,
       this.options.l1.clone ? { ...entry, value: structuredClone(entry.value) } : entry,
     );
   }
 
   /** `found` (what `read` answered) when it is a fresh entry, kept in L1 (`keep`); else `undefined`. */
-  keepFresh(redisKey: string, found: L1Entry | undefined | Failed): L1Entry | undefined {
+  keepFresh(l1Key: string, found: L1Entry | undefined | Failed): L1Entry | undefined {
     if (found === FAILED || found === undefined || found.expiresAt <= Date.now()) return undefined;
-    this.keep(redisKey, found);
+    this.keep(l1Key, found);
     return found;
   }
 

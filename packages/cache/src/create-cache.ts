@@ -15,6 +15,7 @@ export function createCache(options: CacheOptions): Cache {
   // The role's own prefix: `manager.settings(role)` reports the settings of the first role
   // sharing its connections, which may have another prefix.
   const { keyPrefix } = resolved.manager.config.roles[resolved.role] as ResolvedRole;
-  const core = new CacheCore(resolved, `${keyPrefix}#cache:bus`);
-  return new Cache(core, new KeySpace(keyPrefix, resolved.namespace));
+  const ns = new KeySpace(keyPrefix, resolved.namespace);
+  const core = new CacheCore(resolved, `${keyPrefix}#cache:bus`, ns.root);
+  return new Cache(core, ns);
 }

@@ -29,40 +29,61 @@ export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
-/** The Redis keys of one namespace: `<keyPrefix><namespace>:` followed by the key, a tag or a lease. */
+/**
+ * The keys of one namespace. Redis keys are `<keyPrefix><root>:` (the cache's root namespace,
+ * its `root` prefix) followed by the namespace's path under the root, if any, and the key.
+ * L1 keys are the Redis keys without the root prefix: a plain key of the root namespace is
+ * its own L1 key, so an L1 hit there builds and looks up no other string.
+ */
 export class KeySpace {
   /** The namespace name. */
   readonly name: string;
+  /** `<keyPrefix><root>:`: the Redis prefix of the cache's root namespace. */
+  readonly root: string;
+  /** This namespace's path under the root, with a trailing `:` (`''` for the root itself): the start of its L1 keys. */
+  readonly l1Prefix: string;
   /** `<keyPrefix><namespace>:`: every key of the namespace (and of the namespaces under it) starts with it. */
   readonly prefix: string;
   readonly #tagPrefix: string;
   readonly #lockPrefix: string;
   readonly #keyPrefix: string;
+  readonly #rootName: string;
   readonly #entries = new Map<string, string>();
 
-  constructor(keyPrefix: string, name: string) {
+  /** The root namespace `name` (`path`: a sub-namespace's path under it). */
+  constructor(keyPrefix: string, name: string, path = '') {
     this.#keyPrefix = keyPrefix;
-    this.name = name;
-    this.prefix = `${keyPrefix}${name}:`;
+    this.#rootName = name;
+    this.root = `${keyPrefix}${name}:`;
+    this.l1Prefix = path === '' ? '' : `${path}:`;
+    this.name = path === '' ? name : `${name}:${path}`;
+    this.prefix = this.root + this.l1Prefix;
     this.#tagPrefix = `${this.prefix}${RESERVED}t:`;
     this.#lockPrefix = `${this.prefix}${RESERVED}l:`;
   }
 
   /**
-   * The Redis key (and L1 key) of a user key. Kept for the last `REMEMBERED_KEYS` keys seen
-   * of up to `MAX_KEY_BYTES` characters (a few MB at most): a hot key's L1 lookup then uses
-   * one string whose hash V8 has cached, instead of a new concatenation to flatten and hash
-   * on every hit. Longer keys (a client's URL as a route cache key) are not kept.
+   * The L1 key of a user key. The root namespace's short keys not starting with `#` are
+   * their own; a sub-namespace keeps those of the last `REMEMBERED_KEYS` keys seen of up to
+   * `MAX_KEY_BYTES` characters (a few MB at most): a hot key's L1 lookup then uses one
+   * string whose hash V8 has cached, instead of a new concatenation to flatten and hash on
+   * every hit. Longer keys (a client's URL as a route cache key) are not kept.
    */
-  entry(key: string): string {
-    if (key.length > MAX_KEY_BYTES) return this.prefix + encodeKey(key);
-    let redisKey = this.#entries.get(key);
-    if (redisKey === undefined) {
-      redisKey = this.prefix + encodeKey(key);
+  l1Key(key: string): string {
+    if (this.l1Prefix === '' && key.length <= SHORT && key[0] !== RESERVED) return key;
+    if (key.length > MAX_KEY_BYTES) return this.l1Prefix + encodeKey(key);
+    let l1Key = this.#entries.get(key);
+    if (l1Key === undefined) {
+      l1Key = this.l1Prefix + encodeKey(key);
       if (this.#entries.size === REMEMBERED_KEYS) this.#entries.clear();
-      this.#entries.set(key, redisKey);
+      this.#entries.set(key, l1Key);
     }
-    return redisKey;
+    return l1Key;
+  }
+
+  /** The Redis key of an L1 key (`l1Key`). */
+  redisKey(l1Key: string): string {
+    return this.root + l1Key;
   }
 
   /** The Redis key holding a tag's version. */
@@ -77,7 +98,7 @@ export class KeySpace {
 
   /** The sub-namespace `name` of this one. */
   child(name: string): KeySpace {
-    return new KeySpace(this.#keyPrefix, `${this.name}:${name}`);
+    return new KeySpace(this.#keyPrefix, this.#rootName, `${this.l1Prefix}${name}`);
   }
 
   /** `SCAN MATCH` pattern of everything in this namespace. */

@@ -13,6 +13,8 @@ export interface LoadRequest<T> {
   core: CacheCore;
   ns: KeySpace;
   key: string;
+  /** The key in L1 (`KeySpace.l1Key`). */
+  l1Key: string;
   redisKey: string;
   loader: Loader<T>;
   options: GetOrSetOptions;
@@ -48,14 +50,14 @@ export function load<T>(request: LoadRequest<T>): Promise<T> {
  * a hung server that wait would be a whole command deadline.
  */
 async function lookUp<T>(request: LoadRequest<T>): Promise<T> {
-  const { core, ns, redisKey } = request;
-  const stale = core.l1.get(redisKey);
+  const { core, ns, l1Key, redisKey } = request;
+  const stale = core.l1.get(l1Key);
   if (core.usableStale(stale, Date.now())) {
     refresh(request, stale, true);
     return serveStale(request, stale) as T;
   }
   const found = await core.read(ns, redisKey);
-  const fresh = core.keepFresh(redisKey, found);
+  const fresh = core.keepFresh(l1Key, found);
   if (fresh !== undefined) {
     core.stats.l2Hits++;
     trace('getOrSet', ns.name, request.key, true, 'l2');
@@ -63,9 +65,9 @@ async function lookUp<T>(request: LoadRequest<T>): Promise<T> {
   }
   if (found !== FAILED) {
     core.stats.l2Misses++;
-    if (found === undefined) core.l1.delete(redisKey);
+    if (found === undefined) core.l1.delete(l1Key);
     else {
-      core.keep(redisKey, found);
+      core.keep(l1Key, found);
       refresh(request, found, false);
       return serveStale(request, found) as T;
     }
@@ -88,13 +90,13 @@ function serveStale<T>({ core, ns, key }: LoadRequest<T>, stale: L1Entry): unkno
  * value. With `readFirst`, Redis is asked first: another instance may have refreshed it.
  */
 function refresh<T>(request: LoadRequest<T>, stale: L1Entry, readFirst: boolean): void {
-  const { core, ns, redisKey } = request;
+  const { core, ns, l1Key, redisKey } = request;
   if (core.refreshing.has(redisKey)) return;
   core.refreshing.add(redisKey);
   const done = () => core.refreshing.delete(redisKey);
   const run = async () => {
     const found = readFirst ? await core.read(ns, redisKey) : undefined;
-    if (core.keepFresh(redisKey, found) !== undefined) return;
+    if (core.keepFresh(l1Key, found) !== undefined) return;
     await loadFresh(request, stale.value as T, true);
   };
   run().then(done, done);

@@ -20,7 +20,7 @@ export async function lockedLoad<T>(
   stale: T | undefined,
   background: boolean,
 ): Promise<T> {
-  const { core, ns, key, redisKey, options } = request;
+  const { core, ns, key, l1Key, redisKey, options } = request;
   const lockKey = ns.lock(key);
   const token = `${core.id}:${++leases}`;
   const deadline =
@@ -39,7 +39,7 @@ export async function lockedLoad<T>(
     await wake(request, wait);
     const found = await core.read(ns, redisKey);
     if (found === FAILED) return callLoader(request, stale, left(deadline)).result;
-    const fresh = core.keepFresh(redisKey, found);
+    const fresh = core.keepFresh(l1Key, found);
     if (fresh !== undefined) return fresh.value as T;
   }
 }
@@ -53,9 +53,9 @@ async function lead<T>(
   stale: T | undefined,
   deadline: number | undefined,
 ): Promise<T> {
-  const { core, ns, redisKey } = request;
+  const { core, ns, l1Key, redisKey } = request;
   const release = () => core.quietly(() => core.redis.script(LEASE_RELEASE, lockKey, token));
-  const fresh = core.keepFresh(redisKey, await core.read(ns, redisKey));
+  const fresh = core.keepFresh(l1Key, await core.read(ns, redisKey));
   if (fresh !== undefined) {
     release();
     return fresh.value as T;

@@ -17,6 +17,8 @@ export interface WriteOptions {
 /** An entry ready to write: serialized and checked. */
 export interface Prepared {
   key: string;
+  /** The key in L1 (`KeySpace.l1Key`). */
+  l1Key: string;
   redisKey: string;
   value: unknown;
   payload: string;
@@ -57,7 +59,8 @@ export function prepare(
     if (bytes > maxValueBytes) throw new ValueTooLargeError(key, bytes, maxValueBytes);
   }
   const { ttl, grace, tags, known } = options;
-  return { key, redisKey: ns.entry(key), value, payload, ttl, grace, tags, known };
+  const l1Key = ns.l1Key(key);
+  return { key, l1Key, redisKey: ns.redisKey(l1Key), value, payload, ttl, grace, tags, known };
 }
 
 /**
@@ -81,7 +84,7 @@ export async function write(
   } finally {
     core.bus?.publish({ op: 's', keys: entries.map((entry) => entry.redisKey) });
     for (const { entry, expiresAt, tagKeys, versions } of rows) {
-      core.keep(entry.redisKey, {
+      core.keep(entry.l1Key, {
         value: entry.value,
         expiresAt,
         staleUntil: expiresAt + entry.grace,

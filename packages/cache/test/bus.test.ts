@@ -85,6 +85,41 @@ t.test(
   },
 );
 
+t.test(
+  'caches whose root namespaces nest (app, app:users) share keys and stay coherent',
+  async (t) => {
+    const redis = await startRedis(t);
+    const config = await configFor(redis);
+    const [managerA, managerB] = await Promise.all([managerFor(t, config), managerFor(t, config)]);
+    const app = cacheFor(t, managerA, { namespace: 'app' });
+    const users = cacheFor(t, managerB, { namespace: 'app:users' });
+    const other = cacheFor(t, managerB, { namespace: 'other' });
+    await Promise.all([busUp(app), busUp(users), busUp(other)]);
+
+    // `users:x` of app is `x` of app:users: one Redis key, dropped from both L1s by either write.
+    await users.set('x', 1);
+    await app.set('users:x', 2);
+    await waitFor('app:users to drop its copy', () => users.peek('x') === undefined);
+    t.equal(await users.get('x'), 2);
+    await users.set('x', 3);
+    await waitFor('app to drop its copy', () => app.peek('users:x') === undefined);
+    t.equal(await app.get('users:x'), 3);
+
+    // A clear of app:users drops only those keys from app's L1; a clear of app, all of app:users.
+    await app.set('kept', 'kept');
+    await other.set('x', 'other');
+    await users.clear();
+    await waitFor('app to drop users:x', () => app.peek('users:x') === undefined);
+    t.equal(app.peek('kept'), 'kept');
+    await users.set('y', 'y');
+    await app.clear();
+    await waitFor('app:users to drop everything', () => users.peek('y') === undefined);
+    t.equal(await users.get('y'), undefined, 'gone from Redis too');
+    t.equal(other.peek('x'), 'other', 'an unrelated root keeps its L1');
+    t.equal(await other.get('x'), 'other');
+  },
+);
+
 t.test('a skipped sequence number or a heartbeat ahead of us drops L1', async (t) => {
   const { redis, a } = await twoInstances(t, { bus: { heartbeatMs: 40 } });
   const fill = async () => {

@@ -13,31 +13,42 @@ t.test('encodeKey: short keys as they are, long or reserved ones hashed', async 
   t.equal(encodeKey('x'.repeat(300)), encodeKey('x'.repeat(300)), 'stable');
 });
 
-t.test('KeySpace', async (t) => {
+t.test('KeySpace: Redis keys, and L1 keys (Redis keys without the root prefix)', async (t) => {
   const ns = new KeySpace('app:', 'users');
-  t.equal(ns.entry('1'), 'app:users:1');
+  t.equal(ns.root, 'app:users:');
+  t.equal(ns.l1Key('1'), '1', 'a plain key of the root namespace is its own L1 key');
+  t.equal(ns.redisKey(ns.l1Key('1')), 'app:users:1');
+  t.equal(ns.l1Key('#1'), encodeKey('#1'), 'a reserved one is hashed');
   t.equal(ns.tag('red'), 'app:users:#t:red');
   t.equal(ns.lock('1'), 'app:users:#l:1');
-  t.equal(ns.child('admins').entry('1'), 'app:users:admins:1');
+  const admins = ns.child('admins');
+  t.match(admins, { name: 'users:admins', root: 'app:users:', l1Prefix: 'admins:' });
+  t.equal(admins.prefix, 'app:users:admins:');
+  t.equal(admins.l1Key('1'), 'admins:1');
+  t.equal(admins.redisKey(admins.l1Key('1')), 'app:users:admins:1');
+  t.equal(ns.l1Key('admins:1'), admins.l1Key('1'), 'the same Redis key, the same L1 key');
+  t.match(admins.child('x'), { name: 'users:admins:x', l1Prefix: 'admins:x:' });
   t.equal(new KeySpace('a*[b]?\\', 'n').pattern(), 'a\\*\\[b\\]\\?\\\\n:*');
   t.equal(escapeGlob('plain'), 'plain');
 });
 
-t.test(
-  'KeySpace remembers the Redis keys of the last short keys it saw, within a bound',
-  async (t) => {
-    const ns = new KeySpace('app:', 'users');
-    const long = 'x'.repeat(300);
-    t.equal(ns.entry(long), `app:users:${encodeKey(long)}`);
-    t.equal(ns.entry('short'), 'app:users:short');
-    t.equal(ns.entry('short'), 'app:users:short', 'remembered: the same answer');
-    // Past the bound everything is forgotten at once, and the answers stay the same.
-    const keys = Array.from({ length: REMEMBERED_KEYS + 1 }, (_, i) => `k${i}`);
-    t.ok(keys.every((key) => ns.entry(key) === `app:users:${key}`));
-    t.equal(ns.entry(long), `app:users:${encodeKey(long)}`);
-    t.equal(ns.entry('k0'), 'app:users:k0');
-  },
-);
+t.test('KeySpace remembers the L1 keys of the last keys it built, within a bound', async (t) => {
+  const ns = new KeySpace('app:', 'users').child('c');
+  const long = 'x'.repeat(300);
+  t.equal(ns.l1Key(long), `c:${encodeKey(long)}`);
+  t.equal(ns.l1Key('short'), 'c:short');
+  t.equal(ns.l1Key('short'), 'c:short', 'remembered: the same answer');
+  // Past the bound everything is forgotten at once, and the answers stay the same.
+  const keys = Array.from({ length: REMEMBERED_KEYS + 1 }, (_, i) => `k${i}`);
+  t.ok(keys.every((key) => ns.l1Key(key) === `c:${key}`));
+  t.equal(ns.l1Key(long), `c:${encodeKey(long)}`);
+  t.equal(ns.l1Key('k0'), 'c:k0');
+  // The root namespace's keys too, once they are longer than a plain key's fast path.
+  const root = new KeySpace('app:', 'users');
+  const medium = 'y'.repeat(100);
+  t.equal(root.l1Key(medium), medium);
+  t.equal(root.l1Key(medium), medium, 'remembered');
+});
 
 t.test('clear() of a namespace with glob characters deletes only its own keys', async (t) => {
   const { cache, redis } = await standalone(t, { namespace: 'n*' });
