@@ -63,14 +63,14 @@ export class KeySpace {
   }
 
   /**
-   * The L1 key of a user key. The root namespace's short keys not starting with `#` are
-   * their own; a sub-namespace keeps those of the last `REMEMBERED_KEYS` keys seen of up to
-   * `MAX_KEY_BYTES` characters (a few MB at most): a hot key's L1 lookup then uses one
-   * string whose hash V8 has cached, instead of a new concatenation to flatten and hash on
-   * every hit. Longer keys (a client's URL as a route cache key) are not kept.
+   * The L1 key of a user key. In the root namespace, the key itself (`encodeKey`): nothing
+   * to build or remember. A sub-namespace keeps those of the last `REMEMBERED_KEYS` keys seen
+   * of up to `MAX_KEY_BYTES` characters (a few MB at most): a hot key's L1 lookup then uses
+   * one string whose hash V8 has cached, instead of a new concatenation to flatten and hash
+   * on every hit. Longer keys (a client's URL as a route cache key) are not kept.
    */
   l1Key(key: string): string {
-    if (this.l1Prefix === '' && key.length <= SHORT && key[0] !== RESERVED) return key;
+    if (this.l1Prefix === '') return encodeKey(key);
     if (key.length > MAX_KEY_BYTES) return this.l1Prefix + encodeKey(key);
     let l1Key = this.#entries.get(key);
     if (l1Key === undefined) {

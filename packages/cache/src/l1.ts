@@ -23,7 +23,11 @@ export interface L1Entry {
  */
 const OVERHEAD = 160;
 
-/** Approximate memory of an entry: its key, its serialized value (UTF-16) and some overhead. */
+/**
+ * Approximate memory of an entry: its key, its serialized value (UTF-16) and some overhead.
+ * Callers pass the Redis key, longer than the L1 key by the root prefix: a margin for what
+ * `OVERHEAD` misses (the memory bench measures the heap against `maxBytes`).
+ */
 export function entrySize(key: string, payload: string): number {
   return OVERHEAD + 2 * (key.length + payload.length);
 }
