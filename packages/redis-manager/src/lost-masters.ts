@@ -19,17 +19,17 @@ function nodeKey(node: Redis): string {
  * The masters a cluster connection has lost. ioredis never reconnects a cluster node: when
  * a master dies, commands for its slots bounce between the other nodes (MOVED back to the
  * dead one, connection refused) until a replica takes over or they run out of redirections.
- * A master is lost when a connection to it fails before it was ever ready (a ready
- * connection that drops, or that ioredis replaces, is only tried again at once: after an
- * idle timeout or a `CLIENT KILL` the master is not lost; the commands that were in flight
- * on it fail, as on standalone). Commands for a lost master's slots fail at once (`of`), and
- * the slot table is read again at once, then (after `SLOTS_REFRESH_MS`, doubling up to
- * `SLOTS_REFRESH_MAX_MS`) until no lost master owns a slot (a replica was promoted) or the
- * master answers again (a restart in place). The keyed commands that waited for the failed
- * connection never left the process: once the table is read they go on to the master it
- * names, or fail as ioredis fails them when that is still the lost one. (A connection that
- * sat idle through a failover learns of the promotion this way, at its first command for
- * those slots, and the master is found again by that first read.)
+ * A master is lost when a connection to it fails before it was ever ready while it owns
+ * slots (a ready connection that drops, or that ioredis replaces, is only tried again at
+ * once: after an idle timeout or a `CLIENT KILL` the master is not lost; the commands that
+ * were in flight on it fail, as on standalone). Commands for a lost master's slots fail at
+ * once (`of`), and the slot table is read again at once, then (after `SLOTS_REFRESH_MS`,
+ * doubling up to `SLOTS_REFRESH_MAX_MS`) until no lost master owns a slot (a replica was
+ * promoted) or the master answers again (a restart in place). The keyed commands that
+ * waited for the failed connection never left the process: once the table is read they go
+ * on to the master it names, or fail as ioredis fails them when that is still the lost one.
+ * (A connection that sat idle through a failover learns of the promotion this way, at its
+ * first command for those slots, and the master is found again by that first read.)
  */
 export class LostMasters {
   readonly #cluster: Cluster;
@@ -90,7 +90,8 @@ export class LostMasters {
   /**
    * Patches `node`'s `flushQueue`, where ioredis fails its queued commands when it ends: when
    * that is before it was ever ready, its master may be lost (`#verify`), and the commands
-   * waiting in its offline queue were never sent: those routed by their key are kept.
+   * waiting in its offline queue were never sent: the keyed ones are taken, to go on after
+   * the slot table is read.
    */
   #watchFirstConnect(node: Redis): void {
     const flushing = node as unknown as Flushing;
