@@ -14,15 +14,13 @@ import {
 
 t.test('cluster: keys across all slots; commands succeed again after a master dies', async (t) => {
   const cluster = await startCluster(t, { password: 'cluster-pass' });
-  const config = await configFor(
-    { host: '127.0.0.1', port: 6379 },
-    {
-      clusterNodes: cluster.startupNodes,
-      password: 'cluster-pass',
-      commandTimeoutMs: 1_000,
-      connectTimeoutMs: 3_000,
-    },
-  );
+  const settings = {
+    clusterNodes: cluster.startupNodes,
+    password: 'cluster-pass',
+    commandTimeoutMs: 1_000,
+    connectTimeoutMs: 3_000,
+  };
+  const config = await configFor({ host: '127.0.0.1', port: 6379 }, settings);
   t.equal(config.roles.main.mode, 'cluster');
   const manager = await connectedManager(t, config);
   const keys = Array.from({ length: 300 }, (_, i) => `key:${i}`);
@@ -110,6 +108,25 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
     return { client, lost };
   };
   const [early, late] = [await idle(), await idle()];
+  // And a manager in the same state (no periodic check): connecting runs a few keyless
+  // commands on random masters, so the one kept is the first whose connection skipped the
+  // victim.
+  const idleConfig = await configFor(
+    { host: '127.0.0.1', port: 6379 },
+    { ...settings, healthCheckIntervalMs: 0 },
+  );
+  const victimNode = (candidate: typeof manager) =>
+    (candidate.client() as unknown as Cluster)
+      .nodes('master')
+      .find((node) => node.options.port === victim.port);
+  let idleManager: typeof manager | undefined;
+  for (let tries = 0; tries < 40 && idleManager === undefined; tries++) {
+    const candidate = await connectedManager(t, idleConfig);
+    if (victimNode(candidate)?.status === 'wait') idleManager = candidate;
+    else await candidate.close();
+  }
+  if (idleManager === undefined) throw new Error('every manager connected to the victim');
+  const idleEvents = recordEvents(idleManager);
   const promotion = cluster.killMaster(victim);
   await waitFor('the master to be lost', () => manager.state() === 'degraded');
   t.match(manager.health().main, { status: 'degraded', cluster: { lostMasters: [lostMaster] } });
@@ -172,6 +189,14 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
   t.match(scanned.error, /Connection is closed/, 'the node-targeted SCAN is not sent elsewhere');
   t.same(late.lost, [], 'the master was found again by the first read of the slot table');
   t.equal(await late.client.get(lostKey), 'late');
+  // The same through the manager: its guard admitted the command once, its deadline runs.
+  t.equal(await idleManager.client().set(lostKey, 'managed'), 'OK', 'the idle manager too');
+  t.equal(await manager.client().get(lostKey), 'managed');
+  t.notOk(
+    idleEvents.some(([event, payload]) => event === 'error' && lost(payload)),
+    'and it never reported the master lost',
+  );
+  t.equal(idleManager.state(), 'up');
   t.equal(await manager.client().set('after', '1'), 'OK');
 
   // A master restarted in place: it is tried again (its commands are not sent, so nothing
