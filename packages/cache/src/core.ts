@@ -25,8 +25,8 @@ export class CacheCore {
   readonly tags: TagVersions;
   readonly stats = new Counters();
   readonly bus: Bus | undefined;
-  /** The Redis prefix of the root namespace: L1 keys are Redis keys without it (`KeySpace`). */
-  readonly root: string;
+  /** The root namespace's keys: L1 keys are its Redis keys without its prefix. */
+  readonly keys: KeySpace;
   /** Loads running in this process, by Redis key (single-flight). */
   readonly flights = new Map<string, Promise<unknown>>();
   /** Lease renewals running (stopped by `close()`). */
@@ -44,9 +44,9 @@ export class CacheCore {
     if (role === this.redis.role) this.desync();
   };
 
-  constructor(options: ResolvedOptions, channel: string, root: string) {
+  constructor(options: ResolvedOptions, channel: string, keys: KeySpace) {
     this.options = options;
-    this.root = root;
+    this.keys = keys;
     this.l1 = new MemoryTier(options.l1.maxEntries, options.l1.maxBytes);
     this.redis = new RedisTier(options.manager, options.role);
     // Without a count bound on entries, tag versions keep the default one (an entry whose
@@ -80,11 +80,10 @@ export class CacheCore {
    * bus (and may nest: `app` and `app:users`); what lies outside this one's root is not in its L1.
    */
   apply(message: BusMessage): void {
-    const { root } = this;
+    const { keys } = this;
     if (message.op === 'c') {
-      const { prefix } = message;
-      if (prefix.startsWith(root)) this.l1.deletePrefix(prefix.slice(root.length));
-      else if (root.startsWith(prefix)) this.l1.clear();
+      const l1Prefix = keys.l1PrefixOf(message.prefix);
+      if (l1Prefix !== undefined) this.l1.deletePrefix(l1Prefix);
       return;
     }
     if (message.op === 't') {
@@ -95,7 +94,8 @@ export class CacheCore {
       return;
     }
     for (const key of message.keys) {
-      if (key.startsWith(root)) this.l1.delete(key.slice(root.length));
+      const l1Key = keys.l1KeyOf(key);
+      if (l1Key !== undefined) this.l1.delete(l1Key);
       const waiting = this.waiters.get(key);
       if (waiting) for (const wake of [...waiting]) wake();
     }

@@ -16,6 +16,6 @@ export function createCache(options: CacheOptions): Cache {
   // sharing its connections, which may have another prefix.
   const { keyPrefix } = resolved.manager.config.roles[resolved.role] as ResolvedRole;
   const ns = new KeySpace(keyPrefix, resolved.namespace);
-  const core = new CacheCore(resolved, `${keyPrefix}#cache:bus`, ns.root);
+  const core = new CacheCore(resolved, `${keyPrefix}#cache:bus`, ns);
   return new Cache(core, ns);
 }

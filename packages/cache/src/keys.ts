@@ -86,6 +86,24 @@ export class KeySpace {
     return this.root + l1Key;
   }
 
+  /**
+   * The L1 key of a Redis key another instance names (a bus message), or `undefined` when it
+   * lies outside this root namespace (caches with other roots share the bus).
+   */
+  l1KeyOf(redisKey: string): string | undefined {
+    return redisKey.startsWith(this.root) ? redisKey.slice(this.root.length) : undefined;
+  }
+
+  /**
+   * The L1 prefix of what lies under the Redis prefix of a cleared namespace: `''` when that
+   * holds this whole root (roots may nest: `app` holds `app:users`), `undefined` when it holds
+   * none of it.
+   */
+  l1PrefixOf(prefix: string): string | undefined {
+    if (prefix.startsWith(this.root)) return prefix.slice(this.root.length);
+    return this.root.startsWith(prefix) ? '' : undefined;
+  }
+
   /** The Redis key holding a tag's version. */
   tag(tag: string): string {
     return this.#tagPrefix + encodeKey(tag);

@@ -74,9 +74,10 @@ export class MemoryTier {
     this.#lru.delete(key);
   }
 
-  /** Drops every entry whose key starts with `prefix` (a namespace and those under it). */
+  /** Drops every entry whose key starts with `prefix` (a namespace and those under it; `''`: all). */
   deletePrefix(prefix: string): void {
-    for (const key of [...this.#lru.keys()]) if (key.startsWith(prefix)) this.#lru.delete(key);
+    if (prefix === '') this.#lru.clear();
+    else for (const key of [...this.#lru.keys()]) if (key.startsWith(prefix)) this.#lru.delete(key);
   }
 
   /** Drops every entry carrying one of `tagKeys`. */

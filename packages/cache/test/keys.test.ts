@@ -28,6 +28,13 @@ t.test('KeySpace: Redis keys, and L1 keys (Redis keys without the root prefix)',
   t.equal(admins.redisKey(admins.l1Key('1')), 'app:users:admins:1');
   t.equal(ns.l1Key('admins:1'), admins.l1Key('1'), 'the same Redis key, the same L1 key');
   t.match(admins.child('x'), { name: 'users:admins:x', l1Prefix: 'admins:x:' });
+  // What bus messages name, in L1 terms: keys and cleared prefixes under the root, or not.
+  t.equal(ns.l1KeyOf('app:users:admins:1'), 'admins:1');
+  t.equal(ns.l1KeyOf('app:other:1'), undefined);
+  t.equal(ns.l1PrefixOf('app:users:admins:'), 'admins:');
+  t.equal(ns.l1PrefixOf('app:users:'), '');
+  t.equal(ns.l1PrefixOf('app:'), '', 'a namespace holding this root: all of it');
+  t.equal(ns.l1PrefixOf('app:other:'), undefined);
   t.equal(new KeySpace('a*[b]?\\', 'n').pattern(), 'a\\*\\[b\\]\\?\\\\n:*');
   t.equal(escapeGlob('plain'), 'plain');
 });
