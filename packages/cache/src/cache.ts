@@ -262,11 +262,7 @@ export class Cache {
         trace(op, this.#ns.name, key, true, 'stale');
         return core.out(stale);
       }
-    } else {
-      stats.l2Misses++;
-      if (found === undefined) core.l1.delete(l1Key);
-      else core.keep(l1Key, found);
-    }
+    } else core.keepMissed(l1Key, found);
     trace(op, this.#ns.name, key, false, 'none');
     return undefined;
   }

@@ -124,6 +124,16 @@ export class CacheCore {
     );
   }
 
+  /**
+   * Counts a Redis read that found no fresh value (`found`: nothing, or a stale entry) and
+   * makes L1 agree: the entry dropped, or the stale one kept.
+   */
+  keepMissed(l1Key: string, found: L1Entry | undefined): void {
+    this.stats.l2Misses++;
+    if (found === undefined) this.l1.delete(l1Key);
+    else this.keep(l1Key, found);
+  }
+
   /** `found` (what `read` answered) when it is a fresh entry, kept in L1 (`keep`); else `undefined`. */
   keepFresh(l1Key: string, found: L1Entry | undefined | Failed): L1Entry | undefined {
     if (found === FAILED || found === undefined || found.expiresAt <= Date.now()) return undefined;

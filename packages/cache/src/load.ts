@@ -64,10 +64,8 @@ async function lookUp<T>(request: LoadRequest<T>): Promise<T> {
     return fresh.value as T;
   }
   if (found !== FAILED) {
-    core.stats.l2Misses++;
-    if (found === undefined) core.l1.delete(l1Key);
-    else {
-      core.keep(l1Key, found);
+    core.keepMissed(l1Key, found);
+    if (found !== undefined) {
       refresh(request, found, false);
       return serveStale(request, found) as T;
     }
