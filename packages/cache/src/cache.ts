@@ -87,8 +87,7 @@ export class Cache {
       l1Keys.map((l1Key) => this.#ns.redisKey(l1Key)),
     );
     missing.forEach((i, j) => {
-      const entry = found === FAILED ? FAILED : found[j];
-      values[i] = this.#settle('get', keys[i] as string, l1Keys[j] as string, entry) as T;
+      values[i] = this.#settle('get', keys[i] as string, l1Keys[j] as string, found[j]) as T;
     });
     return values;
   }

@@ -48,7 +48,7 @@ export class CacheCore {
     this.options = options;
     this.keys = keys;
     this.l1 = new MemoryTier(options.l1.maxEntries, options.l1.maxBytes);
-    this.redis = new RedisTier(options.manager, options.role);
+    this.redis = new RedisTier(options.manager, options.role, options.readBatch);
     // Without a count bound on entries, tag versions keep the default one (an entry whose
     // tag version was dropped checks it in Redis once).
     this.tags = new TagVersions(options.l1.maxEntries || DEFAULTS.maxEntries, this.redis);
@@ -186,28 +186,39 @@ export class CacheCore {
 
   /** Reads one entry from Redis: the entry, `undefined` (missing, foreign, expired, tag invalidated) or `FAILED`. */
   read(ns: KeySpace, redisKey: string): Promise<L1Entry | undefined | Failed> {
-    return this.attempt(() => this.redis.get(redisKey)).then((text) => {
-      if (text === FAILED) return FAILED;
-      const entry = text === null ? undefined : this.decode(ns, redisKey, text);
-      // Only a tagged entry takes a second step (its check may ask Redis, and fail).
-      return entry?.tags ? this.#tagsCurrent(entry).catch((error) => this.fail(error)) : entry;
-    });
+    return this.attempt(() => this.redis.get(redisKey)).then((text) =>
+      text === FAILED ? FAILED : this.#entry(ns, redisKey, text),
+    );
   }
 
-  /** Reads several entries (one `MGET` per slot), in the order of `redisKeys`, or `FAILED`. */
-  readMany(
+  /**
+   * Reads several entries (one `MGET` per slot), in the order of `redisKeys`, each as `read`
+   * answers. On Cluster, a slot whose call failed fails only its keys (counted once).
+   */
+  async readMany(
     ns: KeySpace,
     redisKeys: readonly string[],
-  ): Promise<Array<L1Entry | undefined> | Failed> {
-    return this.attempt(async () => {
-      const texts = await this.redis.mget(redisKeys);
-      return Promise.all(
-        texts.map((text, i) => {
-          const entry = text === null ? undefined : this.decode(ns, redisKeys[i] as string, text);
-          return entry?.tags ? this.#tagsCurrent(entry) : entry;
-        }),
-      );
-    });
+  ): Promise<Array<L1Entry | undefined | Failed>> {
+    const texts = await this.attempt(() => this.redis.mget(redisKeys));
+    if (texts === FAILED) return redisKeys.map(() => FAILED);
+    const failed = texts.find((text) => text instanceof Error);
+    if (failed) this.fail(failed);
+    return Promise.all(
+      texts.map((text, i) =>
+        text instanceof Error ? FAILED : this.#entry(ns, redisKeys[i] as string, text),
+      ),
+    );
+  }
+
+  /** What a stored string (or `null`) holds, as `read` answers. */
+  #entry(
+    ns: KeySpace,
+    redisKey: string,
+    text: string | null,
+  ): L1Entry | undefined | Promise<L1Entry | undefined | Failed> {
+    const entry = text === null ? undefined : this.decode(ns, redisKey, text);
+    // Only a tagged entry takes a second step (its check may ask Redis, and fail).
+    return entry?.tags ? this.#tagsCurrent(entry).catch((error) => this.fail(error)) : entry;
   }
 
   /**

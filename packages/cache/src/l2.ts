@@ -1,6 +1,7 @@
 import type { ManagedClient, RedisManager } from '@redis-infra/redis-manager';
 import { ManagedCluster } from '@redis-infra/redis-manager';
 import calculateSlot from 'cluster-key-slot';
+import DataLoader from 'dataloader';
 import type { LuaScript } from './scripts.js';
 
 /** Keys per `SCAN` step and per `UNLINK` of `clear()`. */
@@ -29,11 +30,18 @@ export class RedisTier {
   readonly role: string;
   /** Whether the role is a Redis Cluster. */
   readonly cluster: boolean;
+  /** Gathers the `get`s of one turn into `MGET`s; none when `readBatch` is 1. */
+  readonly #reads: DataLoader<string, string | null> | undefined;
 
-  constructor(manager: RedisManager, role: string) {
+  /** `readBatch`: the most keys one `MGET` of gathered `get`s carries. */
+  constructor(manager: RedisManager, role: string, readBatch: number) {
     this.#manager = manager;
     this.role = role;
     this.cluster = manager.settings(role).mode === 'cluster';
+    this.#reads =
+      readBatch > 1
+        ? new DataLoader((keys) => this.mget(keys), { cache: false, maxBatchSize: readBatch })
+        : undefined;
   }
 
   /** Whether Redis may be tried: not while the role is down, in fallback or closed (it would fail at once anyway). */
@@ -47,22 +55,33 @@ export class RedisTier {
     return this.#manager.client(this.role);
   }
 
-  /** `GET`. */
+  /**
+   * A key's value. The `get`s called in one turn (until its promise jobs have run) go out
+   * together as one `MGET` (one per hash slot on Cluster, each failing alone): one command
+   * and one reply for Redis and ioredis to handle instead of one per key.
+   */
   get(key: string): Promise<string | null> {
-    return this.client().get(key);
+    return this.#reads ? this.#reads.load(key) : this.client().get(key);
   }
 
-  /** `MGET`, one per hash slot on Cluster; values in the order of `keys`. */
-  async mget(keys: readonly string[]): Promise<Array<string | null>> {
+  /**
+   * `MGET`, one per hash slot on Cluster: the values in the order of `keys`. On Cluster, a
+   * slot whose call failed fails alone: its keys hold the error, the others their values.
+   */
+  async mget(keys: readonly string[]): Promise<Array<string | null | Error>> {
     const client = this.client();
     if (!this.cluster) return client.mget(keys as string[]);
-    const values = new Array<string | null>(keys.length).fill(null);
+    const values = new Array<string | null | Error>(keys.length);
     await Promise.all(
       groupBySlot(keys).map(async (group) => {
-        const found = await client.mget(group.map((i) => keys[i] as string));
-        group.forEach((i, j) => {
-          values[i] = found[j] ?? null;
-        });
+        try {
+          const found = await client.mget(group.map((i) => keys[i] as string));
+          group.forEach((i, j) => {
+            values[i] = found[j] ?? null;
+          });
+        } catch (error) {
+          for (const i of group) values[i] = error as Error;
+        }
       }),
     );
     return values;

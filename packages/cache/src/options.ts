@@ -13,6 +13,7 @@ export const DEFAULTS = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
   clone: false,
   maxValueBytes: 1024 * 1024,
+  readBatch: 100,
   leaseMs: 5_000,
   pollMs: 50,
   heartbeatMs: 5_000,
@@ -74,6 +75,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     },
     serializer,
     maxValueBytes: check.number('maxValueBytes', options.maxValueBytes, DEFAULTS.maxValueBytes, 1),
+    readBatch: check.number('readBatch', options.readBatch, DEFAULTS.readBatch, 1),
     distributedLock: lock
       ? {
           leaseMs: check.number(

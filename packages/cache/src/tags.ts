@@ -49,8 +49,9 @@ export class TagVersions {
 
   /**
    * Whether an entry read from Redis is valid: every recorded version equals the current
-   * one. Asks Redis (one `MGET` per slot) only for tags this process does not know, or
-   * knows an older version of; a tag key missing in Redis invalidates. Throws on Redis errors.
+   * one. Asks Redis only for tags this process does not know, or knows an older version of
+   * (reads gathered with the turn's others, `RedisTier.get`); a tag key missing in Redis
+   * invalidates. Throws on Redis errors.
    */
   async verify(tagKeys: readonly string[], versions: readonly number[]): Promise<boolean> {
     const ask: number[] = [];
@@ -61,7 +62,7 @@ export class TagVersions {
       else if (known > recorded) return false;
     }
     if (ask.length === 0) return true;
-    const found = await this.#redis.mget(ask.map((i) => tagKeys[i] as string));
+    const found = await Promise.all(ask.map((i) => this.#redis.get(tagKeys[i] as string)));
     let valid = true;
     ask.forEach((i, j) => {
       const version = Number(found[j] ?? Number.NaN);

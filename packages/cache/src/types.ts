@@ -63,6 +63,13 @@ export interface CacheOptions {
   distributedLock?: boolean | LockOptions;
   /** Keep instances' L1 coherent over Redis pub/sub. `false` leaves each L1 to its TTLs. @default true */
   bus?: boolean | BusOptions;
+  /**
+   * The most keys one `MGET` carries when the single-key Redis reads of one turn (`get`,
+   * `has`, `getOrSet` that L1 did not answer, tag versions) go out together; `1` sends each
+   * read its own `GET`.
+   * @default 100
+   */
+  readBatch?: number;
   /** Keep Redis errors from callers (count them, call `onError`, carry on with L1). @default true */
   suppressL2Errors?: boolean;
   /** Called with every error the cache absorbs (Redis failures, values it could not store); not for each step skipped while the role is down. @default none */
@@ -175,6 +182,7 @@ export interface ResolvedOptions {
   l1: Required<L1Options>;
   serializer: Serializer;
   maxValueBytes: number;
+  readBatch: number;
   distributedLock: Required<LockOptions> | undefined;
   bus: Required<BusOptions> | undefined;
   suppressL2Errors: boolean;

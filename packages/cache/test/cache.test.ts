@@ -1,5 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RedisServer } from '@redis-infra/testing';
 import t from 'tap';
 import { type CacheEvent, cacheChannel } from '../src/index.js';
 import { cacheFor, standalone } from './helpers.js';
@@ -194,4 +195,67 @@ t.test('close: calls reject with E_CACHE_CLOSED; the manager stays open', async 
   await t.rejects(cache.getMany(['k']), { code: 'E_CACHE_CLOSED' });
   await t.rejects(cache.delete('k'), { code: 'E_CACHE_CLOSED' });
   t.equal(await manager.client('cache').ping(), 'PONG');
+});
+
+/** How many times the server ran `command` since its stats were reset. */
+async function calls(redis: RedisServer, command: string): Promise<number> {
+  const stats = String(await redis.call('INFO', 'commandstats'));
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+}
+
+t.test('the Redis reads of one turn go out together: one MGET per 100 keys', async (t) => {
+  const { redis, manager, cache } = await standalone(t, { namespace: 'batch' });
+  const keys = Array.from({ length: 250 }, (_, i) => `k${i}`);
+  await cache.setMany(keys.map((key, i) => ({ key, value: { i } })));
+  await redis.call('SET', 'batch:foreign', '{"i":-1}');
+  // Another instance: its L1 is empty, so each call below reads Redis.
+  const other = cacheFor(t, manager, { namespace: 'batch' });
+  await redis.call('CONFIG', 'RESETSTAT');
+  const [values, has, loaded, foreign] = await Promise.all([
+    Promise.all(keys.slice(0, 200).map((key) => other.get(key))),
+    Promise.all(keys.slice(200, 240).map((key) => other.has(key))),
+    Promise.all(keys.slice(240).map((key) => other.getOrSet(key, () => ({ i: -2 })))),
+    other.get('foreign'),
+  ]);
+  t.same(
+    values,
+    keys.slice(0, 200).map((_, i) => ({ i })),
+  );
+  t.ok(has.every(Boolean));
+  t.same(
+    loaded,
+    keys.slice(240).map((_, i) => ({ i: 240 + i })),
+    'no loader ran',
+  );
+  t.equal(foreign, undefined, "another library's value in the batch is a miss");
+  t.equal(await calls(redis, 'mget'), 3, '251 reads, 3 MGETs');
+  t.equal(await calls(redis, 'get'), 0);
+  t.equal(other.stats().l2.hits, 250);
+
+  const single = cacheFor(t, manager, { namespace: 'batch', readBatch: 1 });
+  await redis.call('CONFIG', 'RESETSTAT');
+  const again = await Promise.all(keys.slice(0, 20).map((key) => single.get(key)));
+  t.same(
+    again,
+    keys.slice(0, 20).map((_, i) => ({ i })),
+  );
+  t.equal(await calls(redis, 'get'), 20, 'readBatch 1: a GET each');
+  t.equal(await calls(redis, 'mget'), 0);
+});
+
+t.test('a failed MGET is a miss for each of its reads, and an error each', async (t) => {
+  const errors: unknown[] = [];
+  const { redis, manager, cache } = await standalone(t, { namespace: 'fail' });
+  await cache.setMany([
+    { key: 'a', value: 1 },
+    { key: 'b', value: 2 },
+  ]);
+  const other = cacheFor(t, manager, { namespace: 'fail', onError: (e) => errors.push(e) });
+  // The server stops: the one MGET carrying both reads runs past its deadline.
+  redis.pause();
+  const values = await Promise.all([other.get('a'), other.get('b')]);
+  redis.resume();
+  t.same(values, [undefined, undefined], 'a miss each');
+  t.equal(other.stats().l2.errors, 2);
+  t.match(errors, [{ code: 'E_L2' }, { code: 'E_L2' }]);
 });

@@ -112,3 +112,35 @@ t.test('cluster: one loader call across instances with the lease', async (t) => 
   t.equal(loader.calls, 1);
   t.ok(values.every((v) => v === 'v'));
 });
+
+t.test('cluster: the reads of one turn, one MGET per slot, each failing alone', async (t) => {
+  const short = await configFor(
+    { host: '127.0.0.1', port: 1 },
+    { clusterNodes: cluster.startupNodes, keyPrefix: 'app:', connectTimeoutMs: 3_000 },
+  );
+  // The breaker stays closed through the stall: each read below reaches its master.
+  const manager = await managerFor(t, short, { breaker: { failureThreshold: 1_000 } });
+  const cache = cacheFor(t, manager, { namespace: 'iso' });
+  const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
+  await cache.setMany(keys.map((key, i) => ({ key, value: i })));
+  const [master] = await cluster.masters();
+  const held = new Set((await master?.call('KEYS', 'app:iso:*')) as string[]);
+  t.ok(held.size > 0 && held.size < keys.length, `${held.size} of the keys on the first master`);
+
+  // Other instances (empty L1) read every key while the first master stalls: `get`s of one
+  // turn, and one `getMany`.
+  const expected = keys.map((key, i) => (held.has(`app:iso:${key}`) ? undefined : i));
+  const other = cacheFor(t, manager, { namespace: 'iso' });
+  const many = cacheFor(t, manager, { namespace: 'iso' });
+  await master?.call('CLIENT', 'PAUSE', 2_000, 'ALL');
+  const [values, all] = await Promise.all([
+    Promise.all(keys.map((key) => other.get(key))),
+    many.getMany(keys),
+  ]);
+  t.same(values, expected, "the stalled master's keys miss; the other masters' are served");
+  t.same(all, expected, 'getMany alike');
+  t.equal(other.stats().l2.hits, keys.length - held.size);
+  t.equal(other.stats().l2.errors, held.size, 'each get counts its failure');
+  t.equal(many.stats().l2.errors, 1, 'a getMany counts one');
+  await master?.call('PING');
+});

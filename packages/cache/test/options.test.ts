@@ -20,6 +20,7 @@ t.test('invalid options are listed at once', async (t) => {
         distributedLock: { leaseMs: 1 },
         bus: { heartbeatMs: -5 },
         serializer: {} as never,
+        readBatch: 0,
       }),
     {
       name: 'CacheOptionsError',
@@ -31,6 +32,7 @@ t.test('invalid options are listed at once', async (t) => {
         'serializer must have serialize() and deserialize()',
         'grace must be a finite number >= 0',
         'l1.maxEntries must be a finite number >= 0',
+        'readBatch must be a finite number >= 1',
         'distributedLock.leaseMs must be a finite number >= 3',
         'bus.heartbeatMs must be a finite number >= 0',
         'role "nope" is not a role of the manager (main, rateLimit, cache)',
@@ -58,6 +60,7 @@ t.test('defaults', async (t) => {
     maxBytes: 67_108_864,
     clone: false,
     maxValueBytes: 1_048_576,
+    readBatch: 100,
     leaseMs: 5_000,
     pollMs: 50,
     heartbeatMs: 5_000,
