@@ -193,7 +193,8 @@ export class CacheCore {
 
   /**
    * Reads several entries (one `MGET` per slot), in the order of `redisKeys`, each as `read`
-   * answers. On Cluster, a slot whose call failed fails only its keys (counted once).
+   * answers. On Cluster, a slot whose call failed fails only its keys; slots failing count
+   * one error (each tagged entry whose tag check fails counts its own).
    */
   async readMany(
     ns: KeySpace,

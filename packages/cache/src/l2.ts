@@ -30,7 +30,7 @@ export class RedisTier {
   readonly role: string;
   /** Whether the role is a Redis Cluster. */
   readonly cluster: boolean;
-  /** Gathers the `get`s of one turn into `MGET`s; none when `readBatch` is 1. */
+  /** Gathers the `get`s of one turn into an `MGET`; none on Cluster or when `readBatch` is 1. */
   readonly #reads: DataLoader<string, string | null> | undefined;
 
   /** `readBatch`: the most keys one `MGET` of gathered `get`s carries. */
@@ -38,8 +38,10 @@ export class RedisTier {
     this.#manager = manager;
     this.role = role;
     this.cluster = manager.settings(role).mode === 'cluster';
+    // On Cluster the keys of one turn mostly fall in different slots (an `MGET` each, gaining
+    // nothing), and a gathered read would wait for the slowest master of its batch.
     this.#reads =
-      readBatch > 1
+      readBatch > 1 && !this.cluster
         ? new DataLoader((keys) => this.mget(keys), { cache: false, maxBatchSize: readBatch })
         : undefined;
   }
@@ -57,8 +59,8 @@ export class RedisTier {
 
   /**
    * A key's value. The `get`s called in one turn (until its promise jobs have run) go out
-   * together as one `MGET` (one per hash slot on Cluster, each failing alone): one command
-   * and one reply for Redis and ioredis to handle instead of one per key.
+   * together as one `MGET` (not on Cluster): one command and one reply for Redis and ioredis
+   * to handle instead of one per key. They share its fate: its error is each one's.
    */
   get(key: string): Promise<string | null> {
     return this.#reads ? this.#reads.load(key) : this.client().get(key);

@@ -37,6 +37,16 @@ class Checker {
     }
     return value;
   }
+
+  /** An integer `>= min`, or the default when unset. */
+  integer(name: string, value: unknown, fallback: number, min: number): number {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || (value as number) < min) {
+      this.problems.push(`${name} must be an integer >= ${min}`);
+      return fallback;
+    }
+    return value as number;
+  }
 }
 
 /** Checks `options` and fills in the defaults; throws `CacheOptionsError` listing every problem. */
@@ -75,7 +85,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     },
     serializer,
     maxValueBytes: check.number('maxValueBytes', options.maxValueBytes, DEFAULTS.maxValueBytes, 1),
-    readBatch: check.number('readBatch', options.readBatch, DEFAULTS.readBatch, 1),
+    readBatch: check.integer('readBatch', options.readBatch, DEFAULTS.readBatch, 1),
     distributedLock: lock
       ? {
           leaseMs: check.number(

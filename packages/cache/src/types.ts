@@ -64,9 +64,9 @@ export interface CacheOptions {
   /** Keep instances' L1 coherent over Redis pub/sub. `false` leaves each L1 to its TTLs. @default true */
   bus?: boolean | BusOptions;
   /**
-   * The most keys one `MGET` carries when the single-key Redis reads of one turn (`get`,
-   * `has`, `getOrSet` that L1 did not answer, tag versions) go out together; `1` sends each
-   * read its own `GET`.
+   * The most keys one `MGET` carries when the single-key Redis reads of one turn (every read
+   * of one entry or of a tag version) go out together; `1` sends each read its own `GET`.
+   * Not on Cluster, where each read sends its own `GET`.
    * @default 100
    */
   readBatch?: number;

@@ -232,6 +232,10 @@ t.test('the Redis reads of one turn go out together: one MGET per 100 keys', asy
   t.equal(await calls(redis, 'get'), 0);
   t.equal(other.stats().l2.hits, 250);
 
+  // A read called after a write in the same turn still reaches Redis after it.
+  const [, written] = await Promise.all([cache.set('w', 'new'), other.get('w')]);
+  t.equal(written, 'new', 'read after write');
+
   const single = cacheFor(t, manager, { namespace: 'batch', readBatch: 1 });
   await redis.call('CONFIG', 'RESETSTAT');
   const again = await Promise.all(keys.slice(0, 20).map((key) => single.get(key)));
@@ -251,11 +255,18 @@ t.test('a failed MGET is a miss for each of its reads, and an error each', async
     { key: 'b', value: 2 },
   ]);
   const other = cacheFor(t, manager, { namespace: 'fail', onError: (e) => errors.push(e) });
+  await redis.call('CONFIG', 'RESETSTAT');
   // The server stops: the one MGET carrying both reads runs past its deadline.
   redis.pause();
-  const values = await Promise.all([other.get('a'), other.get('b')]);
-  redis.resume();
+  let values: unknown[];
+  try {
+    values = await Promise.all([other.get('a'), other.get('b')]);
+  } finally {
+    redis.resume();
+  }
   t.same(values, [undefined, undefined], 'a miss each');
   t.equal(other.stats().l2.errors, 2);
   t.match(errors, [{ code: 'E_L2' }, { code: 'E_L2' }]);
+  t.equal(await calls(redis, 'mget'), 1, 'one command');
+  t.equal(await calls(redis, 'get'), 0);
 });

@@ -32,7 +32,7 @@ t.test('invalid options are listed at once', async (t) => {
         'serializer must have serialize() and deserialize()',
         'grace must be a finite number >= 0',
         'l1.maxEntries must be a finite number >= 0',
-        'readBatch must be a finite number >= 1',
+        'readBatch must be an integer >= 1',
         'distributedLock.leaseMs must be a finite number >= 3',
         'bus.heartbeatMs must be a finite number >= 0',
         'role "nope" is not a role of the manager (main, rateLimit, cache)',
@@ -42,6 +42,10 @@ t.test('invalid options are listed at once', async (t) => {
   t.throws(() => createCache({} as never), {
     code: 'E_INVALID_OPTION',
     problems: ['manager must be a RedisManager', 'ttl is required (milliseconds)'],
+  });
+  t.throws(() => createCache({ manager, ttl: 1, readBatch: 2.5 }), {
+    code: 'E_INVALID_OPTION',
+    problems: ['readBatch must be an integer >= 1'],
   });
   t.throws(() => createCache({ manager, ttl: 1, jitter: 'x' as never, namespace: '' }), {
     code: 'E_INVALID_OPTION',
