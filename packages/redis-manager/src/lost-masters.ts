@@ -107,17 +107,19 @@ export class LostMasters {
   /**
    * Counts `key` lost at once (its slots fail fast, so no later command overtakes those held
    * here), then reads the slot table again: a master it no longer names is found (the
-   * `refresh` handler); one it still names stays lost. Then `unsent` goes on (`#sendOn`).
+   * `refresh` handler); one it still names stays lost. `unsent` goes on (`#sendOn`) before
+   * the loss is reported, so that the report is the last word on it (the endpoint's last
+   * error), not the failures of the commands held for the lost master.
    */
   #verify(key: string, unsent: Command[]): void {
     this.#lost.add(key);
     this.#cluster.refreshSlotsCache(() => {
+      // A command past its deadline failed already: it is not sent late.
+      for (const command of unsent) if (!command.isSettled) this.#sendOn(command);
       if (this.#lost.has(key)) {
         this.#onLost(key);
         this.#schedule();
       }
-      // A command past its deadline failed already: it is not sent late.
-      for (const command of unsent) if (!command.isSettled) this.#sendOn(command);
     });
   }
 

@@ -130,6 +130,11 @@ t.test('cluster: keys across all slots; commands succeed again after a master di
   const promotion = cluster.killMaster(victim);
   await waitFor('the master to be lost', () => manager.state() === 'degraded');
   t.match(manager.health().main, { status: 'degraded', cluster: { lostMasters: [lostMaster] } });
+  // Its slots fail fast at once; the loss is reported once the slot table, read again, still
+  // names it (a round trip later).
+  await waitFor('the loss to be reported', () =>
+    manager.health().main?.lastError?.message.startsWith('lost the cluster master'),
+  );
   t.match(manager.health().main?.lastError?.message, `lost the cluster master ${lostMaster}`);
   const reads = await Promise.all(keys.map((key) => timed(() => manager.client().get(key))));
   const failed = reads.filter((read) => read.error !== undefined);
