@@ -108,8 +108,8 @@ export class LostMasters {
    * Counts `key` lost at once (its slots fail fast, so no later command overtakes those held
    * here), then reads the slot table again: a master it no longer names is found (the
    * `refresh` handler); one it still names stays lost. `unsent` goes on (`#sendOn`) before
-   * the loss is reported, so that the report is the last word on it (the endpoint's last
-   * error), not the failures of the commands held for the lost master.
+   * the loss is reported, so that the endpoint's last error then is the report, not the
+   * failures of the commands held here.
    */
   #verify(key: string, unsent: Command[]): void {
     this.#lost.add(key);
