@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ManagerClosedError } from '@redis-infra/redis-manager';
 import { Bus, type BusMessage } from './bus.js';
 import { decodeEnvelope } from './envelope.js';
 import { type CacheError, L2Error } from './errors.js';
@@ -151,7 +152,9 @@ export class CacheCore {
     try {
       return await operation();
     } catch (error) {
-      return this.fail(error);
+      // A read gathered before the manager closed goes out after (`RedisTier.get`): skipped,
+      // as a call made after the close is, not reported.
+      return this.fail(error, !(error instanceof ManagerClosedError));
     }
   }
 

@@ -270,3 +270,16 @@ t.test('a failed MGET is a miss for each of its reads, and an error each', async
   t.equal(await calls(redis, 'mget'), 1, 'one command');
   t.equal(await calls(redis, 'get'), 0);
 });
+
+t.test('a read gathered before the manager closes is skipped, not reported', async (t) => {
+  const errors: unknown[] = [];
+  const { manager, cache } = await standalone(t);
+  await cache.set('a', 1);
+  const other = cacheFor(t, manager, { onError: (e) => errors.push(e) });
+  // Called before close(), sent after it: the manager refuses it.
+  const read = other.get('a');
+  await manager.close();
+  t.equal(await read, undefined);
+  t.equal(other.stats().l2.errors, 1, 'counted');
+  t.same(errors, [], 'not reported: the manager closing is no Redis failure');
+});
