@@ -38,7 +38,7 @@ class Checker {
     return value;
   }
 
-  /** An integer `>= min`, or the default when unset. */
+  /** An integer `>= min` (a count: lru-cache and DataLoader take no fractions), or the default when unset. */
   integer(name: string, value: unknown, fallback: number, min: number): number {
     if (value === undefined) return fallback;
     if (!Number.isSafeInteger(value) || (value as number) < min) {
@@ -79,7 +79,7 @@ export function resolveOptions(options: CacheOptions): ResolvedOptions {
     jitter,
     negativeTtl: check.number('negativeTtl', options.negativeTtl, DEFAULTS.negativeTtl, 0, true),
     l1: {
-      maxEntries: check.number('l1.maxEntries', l1.maxEntries, DEFAULTS.maxEntries, 0),
+      maxEntries: check.integer('l1.maxEntries', l1.maxEntries, DEFAULTS.maxEntries, 0),
       maxBytes: check.number('l1.maxBytes', l1.maxBytes, DEFAULTS.maxBytes, 1),
       clone: l1.clone ?? DEFAULTS.clone,
     },

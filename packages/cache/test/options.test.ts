@@ -31,7 +31,7 @@ t.test('invalid options are listed at once', async (t) => {
         'jitter must be at most 1',
         'serializer must have serialize() and deserialize()',
         'grace must be a finite number >= 0',
-        'l1.maxEntries must be a finite number >= 0',
+        'l1.maxEntries must be an integer >= 0',
         'readBatch must be an integer >= 1',
         'distributedLock.leaseMs must be a finite number >= 3',
         'bus.heartbeatMs must be a finite number >= 0',
@@ -43,9 +43,9 @@ t.test('invalid options are listed at once', async (t) => {
     code: 'E_INVALID_OPTION',
     problems: ['manager must be a RedisManager', 'ttl is required (milliseconds)'],
   });
-  t.throws(() => createCache({ manager, ttl: 1, readBatch: 2.5 }), {
+  t.throws(() => createCache({ manager, ttl: 1, readBatch: 2.5, l1: { maxEntries: 2.5 } }), {
     code: 'E_INVALID_OPTION',
-    problems: ['readBatch must be an integer >= 1'],
+    problems: ['l1.maxEntries must be an integer >= 0', 'readBatch must be an integer >= 1'],
   });
   t.throws(() => createCache({ manager, ttl: 1, jitter: 'x' as never, namespace: '' }), {
     code: 'E_INVALID_OPTION',
