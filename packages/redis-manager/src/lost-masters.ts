@@ -7,9 +7,6 @@ export const SLOTS_REFRESH_MS = 200;
 /** The longest wait between two reads of the slot table while a master is lost. */
 export const SLOTS_REFRESH_MAX_MS = 1_000;
 
-/** ioredis' message for the commands of a connection that ended. */
-const CONNECTION_CLOSED = 'Connection is closed.';
-
 /** `host:port`, as ioredis names a cluster node in its slot table. */
 function nodeKey(node: Redis): string {
   return `${node.options.host}:${node.options.port}`;
@@ -99,7 +96,7 @@ export class LostMasters {
     flushing.flushQueue = (error, options) => {
       const key = nodeKey(node);
       if (node.status === 'end' && !this.#wasReady.has(node) && this.#mayLose(key))
-        this.#verify(key, takeUnsent(node));
+        this.#verify(key, takeUnsent(node), error);
       flushQueue.call(node, error, options);
     };
   }
@@ -109,13 +106,13 @@ export class LostMasters {
    * here), then reads the slot table again: a master it no longer names is found (the
    * `refresh` handler); one it still names stays lost. `unsent` goes on (`#sendOn`) before
    * the loss is reported, so that the endpoint's last error then is the report, not the
-   * failures of the commands held here.
+   * failures of the commands held here (`error`: what ioredis failed the node's others with).
    */
-  #verify(key: string, unsent: Command[]): void {
+  #verify(key: string, unsent: Command[], error: Error): void {
     this.#lost.add(key);
     this.#cluster.refreshSlotsCache(() => {
       // A command past its deadline failed already: it is not sent late.
-      for (const command of unsent) if (!command.isSettled) this.#sendOn(command);
+      for (const command of unsent) if (!command.isSettled) this.#sendOn(command, error);
       if (this.#lost.has(key)) {
         this.#onLost(key);
         this.#schedule();
@@ -130,13 +127,13 @@ export class LostMasters {
 
   /**
    * Sends a command that never left the process on to the master of its slot, past the guard
-   * that admitted it already (its deadline runs from its call); fails it as ioredis would
-   * have when that master is lost or the connection is no longer ready. (Sent on to another
-   * dead master, it comes back here; the manager's deadline bounds how often.)
+   * that admitted it already (its deadline runs from its call); fails it with `error`, as
+   * ioredis would have, when that master is lost or the connection is no longer ready. (Sent
+   * on to another dead master, it comes back here; the manager's deadline bounds how often.)
    */
-  #sendOn(command: Command): void {
+  #sendOn(command: Command, error: Error): void {
     if (this.#cluster.status !== 'ready' || this.of(command) !== undefined) {
-      command.reject(new Error(CONNECTION_CLOSED));
+      command.reject(error);
       return;
     }
     Cluster.prototype.sendCommand.call(this.#cluster, command);
