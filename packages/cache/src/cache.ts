@@ -16,6 +16,9 @@ import type {
 } from './types.js';
 import { prepare, write } from './write.js';
 
+/** `getOrSet` without options: shared, so that a call without them allocates no object. */
+const NO_OPTIONS: GetOrSetOptions = Object.freeze({});
+
 /**
  * A two-tier cache over one namespace: L1 in this process, L2 in Redis. Made by
  * `createCache`; `namespace()` gives views of sub-namespaces that share its memory, bus,
@@ -38,11 +41,12 @@ export class Cache {
   }
 
   /** The fresh value of `key`, or `undefined`. Served from L1 without touching Redis when it can be. */
-  async get<T = unknown>(key: string): Promise<T | undefined> {
+  get<T = unknown>(key: string): Promise<T | undefined> {
+    // Not `async`, as `getOrSet`: an L1 hit then allocates one resolved promise and nothing else.
     const l1Key = this.#ns.l1Key(key);
     const entry = this.#fresh(l1Key);
-    if (entry !== undefined) return this.#l1Hit('get', key, entry) as T;
-    return (await this.#lookUp('get', key, l1Key)) as T | undefined;
+    if (entry !== undefined) return Promise.resolve(this.#l1Hit('get', key, entry) as T);
+    return this.#lookUp('get', key, l1Key) as Promise<T | undefined>;
   }
 
   /**
@@ -57,11 +61,11 @@ export class Cache {
   }
 
   /** Whether `get(key)` would return a value. */
-  async has(key: string): Promise<boolean> {
+  has(key: string): Promise<boolean> {
     const l1Key = this.#ns.l1Key(key);
     const entry = this.#fresh(l1Key);
-    if (entry !== undefined) return this.#l1Hit('has', key, entry) !== undefined;
-    return (await this.#lookUp('has', key, l1Key)) !== undefined;
+    if (entry !== undefined) return Promise.resolve(this.#l1Hit('has', key, entry) !== undefined);
+    return this.#lookUp('has', key, l1Key).then((value) => value !== undefined);
   }
 
   /** The values of `keys` (in order, `undefined` for misses): L1 first, then one `MGET` per slot. */
@@ -98,7 +102,7 @@ export class Cache {
    * value is served at once while one refresh runs; a stale value also stands in when the
    * loader fails. Rejects with `E_LOADER_FAILED` or `E_LOADER_TIMEOUT` when nothing can.
    */
-  getOrSet<T>(key: string, loader: Loader<T>, options: GetOrSetOptions = {}): Promise<T> {
+  getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
     // Not `async`: the miss path hands out the load's own promise rather than one that adopts it.
     const l1Key = this.#ns.l1Key(key);
     const entry = this.#fresh(l1Key);
@@ -106,7 +110,15 @@ export class Cache {
     if (this.#core.closed) return Promise.reject(new CacheClosedError());
     this.#core.stats.l1Misses++;
     const redisKey = this.#ns.redisKey(l1Key);
-    return load({ core: this.#core, ns: this.#ns, key, l1Key, redisKey, loader, options });
+    return load({
+      core: this.#core,
+      ns: this.#ns,
+      key,
+      l1Key,
+      redisKey,
+      loader,
+      options: options ?? NO_OPTIONS,
+    });
   }
 
   /** Stores `value` in Redis and L1 and tells the other instances; throws only for an unstorable value (`E_SERIALIZE`, `E_VALUE_TOO_LARGE`). */
