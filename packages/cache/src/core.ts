@@ -41,6 +41,8 @@ export class CacheCore {
   /** Counts tag invalidations seen, to notice one that ran while a loader did. */
   tagEpoch = 0;
   closed = false;
+  /** A failed tag check of `read`: counted and reported. */
+  readonly #failed = (error: unknown): Failed => this.fail(error);
   readonly #onRecovered = ({ role }: { role: string }): void => {
     if (role === this.redis.role) this.desync();
   };
@@ -190,14 +192,14 @@ export class CacheCore {
   /** Reads one entry from Redis: the entry, `undefined` (missing, foreign, expired, tag invalidated) or `FAILED`. */
   read(ns: KeySpace, redisKey: string): Promise<L1Entry | undefined | Failed> {
     return this.attempt(() => this.redis.get(redisKey)).then((text) =>
-      text === FAILED ? FAILED : this.#entry(ns, redisKey, text),
+      text === FAILED ? FAILED : this.#entry(ns, redisKey, text, this.#failed),
     );
   }
 
   /**
    * Reads several entries (one `MGET` per slot), in the order of `redisKeys`, each as `read`
-   * answers. On Cluster, a slot whose call failed fails only its keys; slots failing count
-   * one error (each tagged entry whose tag check fails counts its own).
+   * answers. On Cluster, a slot whose call failed fails only its keys. However many slots and
+   * tag checks fail, the call counts (and reports) one error.
    */
   async readMany(
     ns: KeySpace,
@@ -205,24 +207,33 @@ export class CacheCore {
   ): Promise<Array<L1Entry | undefined | Failed>> {
     const texts = await this.attempt(() => this.redis.mget(redisKeys));
     if (texts === FAILED) return redisKeys.map(() => FAILED);
-    const failed = texts.find((text) => text instanceof Error);
-    if (failed) this.fail(failed);
-    return Promise.all(
+    let failure: unknown = texts.find((text) => text instanceof Error);
+    const failed = (error: unknown): Failed => {
+      failure ??= error;
+      return FAILED;
+    };
+    const entries = await Promise.all(
       texts.map((text, i) =>
-        text instanceof Error ? FAILED : this.#entry(ns, redisKeys[i] as string, text),
+        text instanceof Error ? FAILED : this.#entry(ns, redisKeys[i] as string, text, failed),
       ),
     );
+    if (failure !== undefined) this.fail(failure);
+    return entries;
   }
 
-  /** What a stored string (or `null`) holds, as `read` answers. */
+  /**
+   * What a stored string (or `null`) holds, as `read` answers; a tag check that fails
+   * answers what `failed` says.
+   */
   #entry(
     ns: KeySpace,
     redisKey: string,
     text: string | null,
+    failed: (error: unknown) => Failed,
   ): L1Entry | undefined | Promise<L1Entry | undefined | Failed> {
     const entry = text === null ? undefined : this.decode(ns, redisKey, text);
     // Only a tagged entry takes a second step (its check may ask Redis, and fail).
-    return entry?.tags ? this.#tagsCurrent(entry).catch((error) => this.fail(error)) : entry;
+    return entry?.tags ? this.#tagsCurrent(entry).catch(failed) : entry;
   }
 
   /**
