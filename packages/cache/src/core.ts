@@ -41,8 +41,13 @@ export class CacheCore {
   /** Counts tag invalidations seen, to notice one that ran while a loader did. */
   tagEpoch = 0;
   closed = false;
-  /** A failed tag check of `read`: counted and reported. */
-  readonly #failed = (error: unknown): Failed => this.fail(error);
+  /**
+   * Counts a failed Redis step and reports it, or throws (`fail`). A read gathered before
+   * the manager closed goes out after (`RedisTier.get`): it is skipped, as a call made after
+   * the close is, not reported.
+   */
+  readonly #failed = (error: unknown): Failed =>
+    this.fail(error, !(error instanceof ManagerClosedError));
   readonly #onRecovered = ({ role }: { role: string }): void => {
     if (role === this.redis.role) this.desync();
   };
@@ -154,9 +159,7 @@ export class CacheCore {
     try {
       return await operation();
     } catch (error) {
-      // A read gathered before the manager closed goes out after (`RedisTier.get`): skipped,
-      // as a call made after the close is, not reported.
-      return this.fail(error, !(error instanceof ManagerClosedError));
+      return this.#failed(error);
     }
   }
 
@@ -207,18 +210,19 @@ export class CacheCore {
   ): Promise<Array<L1Entry | undefined | Failed>> {
     const texts = await this.attempt(() => this.redis.mget(redisKeys));
     if (texts === FAILED) return redisKeys.map(() => FAILED);
-    let failure: unknown = texts.find((text) => text instanceof Error);
+    let counted = false;
     const failed = (error: unknown): Failed => {
-      failure ??= error;
-      return FAILED;
+      if (counted) return FAILED;
+      counted = true;
+      return this.#failed(error);
     };
-    const entries = await Promise.all(
+    const slotError = texts.find((text) => text instanceof Error);
+    if (slotError) failed(slotError);
+    return Promise.all(
       texts.map((text, i) =>
         text instanceof Error ? FAILED : this.#entry(ns, redisKeys[i] as string, text, failed),
       ),
     );
-    if (failure !== undefined) this.fail(failure);
-    return entries;
   }
 
   /**
