@@ -42,16 +42,12 @@ export class Cache {
 
   /** The fresh value of `key`, or `undefined`. Served from L1 without touching Redis when it can be. */
   get<T = unknown>(key: string): Promise<T | undefined> {
-    // Not `async`, as `getOrSet`: an L1 hit then allocates one resolved promise and nothing else.
-    const l1Key = this.#ns.l1Key(key);
-    const entry = this.#fresh(l1Key);
-    if (entry !== undefined) return Promise.resolve(this.#l1Hit('get', key, entry) as T);
-    return this.#lookUp('get', key, l1Key) as Promise<T | undefined>;
+    return this.#read('get', key) as Promise<T | undefined>;
   }
 
   /**
    * The fresh L1 value of `key`, synchronously, or `undefined`: never calls Redis, never
-   * loads, never throws (`undefined` once closed). For a hot path that has something better to
+   * loads, never throws for a string key (`undefined` once closed). For a hot path that has something better to
    * do than wait for a promise when memory holds the answer; on `undefined`, go on with `get`
    * or `getOrSet`, which count the miss. A value found counts as an L1 hit.
    */
@@ -62,10 +58,7 @@ export class Cache {
 
   /** Whether `get(key)` would return a value. */
   has(key: string): Promise<boolean> {
-    const l1Key = this.#ns.l1Key(key);
-    const entry = this.#fresh(l1Key);
-    if (entry !== undefined) return Promise.resolve(this.#l1Hit('has', key, entry) !== undefined);
-    return this.#lookUp('has', key, l1Key).then((value) => value !== undefined);
+    return this.#read('has', key).then((value) => value !== undefined);
   }
 
   /** The values of `keys` (in order, `undefined` for misses): L1 first, then one `MGET` per slot. */
@@ -104,7 +97,12 @@ export class Cache {
    */
   getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
     // Not `async`: the miss path hands out the load's own promise rather than one that adopts it.
-    const l1Key = this.#ns.l1Key(key);
+    let l1Key: string;
+    try {
+      l1Key = this.#ns.l1Key(key);
+    } catch (error) {
+      return Promise.reject(error); // a key that is not a string
+    }
     const entry = this.#fresh(l1Key);
     if (entry !== undefined) return Promise.resolve(this.#l1Hit('getOrSet', key, entry) as T);
     if (this.#core.closed) return Promise.reject(new CacheClosedError());
@@ -242,6 +240,21 @@ export class Cache {
     this.#core.stats.l1Hits++;
     trace(op, this.#ns.name, key, true, 'l1');
     return this.#core.out(entry);
+  }
+
+  /**
+   * `get` and `has`. Not `async`, as `getOrSet`: an L1 hit then allocates one resolved
+   * promise and nothing else.
+   */
+  #read(op: 'get' | 'has', key: string): Promise<unknown> {
+    try {
+      const l1Key = this.#ns.l1Key(key);
+      const entry = this.#fresh(l1Key);
+      if (entry !== undefined) return Promise.resolve(this.#l1Hit(op, key, entry));
+      return this.#lookUp(op, key, l1Key);
+    } catch (error) {
+      return Promise.reject(error); // a key that is not a string
+    }
   }
 
   async #lookUp(op: CacheEvent['op'], key: string, l1Key: string): Promise<unknown> {

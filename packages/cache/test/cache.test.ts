@@ -131,6 +131,19 @@ t.test('any string is a key: unicode, spaces, __proto__, 10 KB', async (t) => {
   t.equal(({} as Record<string, unknown>).polluted, undefined);
 });
 
+t.test('a key that is not a string: get, has and getOrSet reject, they do not throw', async (t) => {
+  const { cache } = await standalone(t);
+  const key = 42 as unknown as string;
+  const calls = [() => cache.get(key), () => cache.has(key), () => cache.getOrSet(key, () => 1)];
+  for (const call of calls) {
+    let promise: Promise<unknown> | undefined;
+    t.doesNotThrow(() => {
+      promise = call();
+    });
+    await t.rejects(promise as Promise<unknown>, TypeError);
+  }
+});
+
 t.test('stats and the diagnostics channel', async (t) => {
   const { cache } = await standalone(t);
   const events: CacheEvent[] = [];
