@@ -47,9 +47,10 @@ export class Cache {
 
   /**
    * The fresh L1 value of `key`, synchronously, or `undefined`: never calls Redis, never
-   * loads, never throws for a string key (`undefined` once closed). For a hot path that has something better to
-   * do than wait for a promise when memory holds the answer; on `undefined`, go on with `get`
-   * or `getOrSet`, which count the miss. A value found counts as an L1 hit.
+   * loads, never throws for a string key (`undefined` once closed). For a hot path that has
+   * something better to do than wait for a promise when memory holds the answer; on
+   * `undefined`, go on with `get` or `getOrSet`, which count the miss. A value found counts as
+   * an L1 hit.
    */
   peek<T = unknown>(key: string): T | undefined {
     const entry = this.#fresh(this.#ns.l1Key(key));
@@ -243,8 +244,8 @@ export class Cache {
   }
 
   /**
-   * `get` and `has`. Not `async`, as `getOrSet`: an L1 hit then allocates one resolved
-   * promise and nothing else.
+   * `get` and `has`. Not `async`, as `getOrSet`: an L1 hit allocates no async frame, only
+   * the promise it answers with.
    */
   #read(op: 'get' | 'has', key: string): Promise<unknown> {
     try {
