@@ -1,4 +1,4 @@
-import { type CacheCore, FAILED } from './core.js';
+import { type CacheCore, FAILED, type Flight } from './core.js';
 import { type CacheError, LoaderError, LoaderTimeoutError } from './errors.js';
 import type { KeySpace } from './keys.js';
 import type { L1Entry } from './l1.js';
@@ -32,14 +32,18 @@ export interface LoaderRun<T> {
  */
 export function load<T>(request: LoadRequest<T>): Promise<T> {
   const { core, redisKey } = request;
-  const flight = core.flights.get(redisKey);
-  if (flight) {
+  const joined = core.flights.get(redisKey)?.promise;
+  if (joined) {
     core.stats.deduped++;
-    return flight as Promise<T>;
+    return joined as Promise<T>;
   }
   const promise = lookUp(request);
-  core.flights.set(redisKey, promise);
-  const landed = () => core.flights.delete(redisKey);
+  const flight: Flight = { promise };
+  core.flights.set(redisKey, flight);
+  const landed = () => {
+    flight.promise = undefined;
+    core.flights.delete(redisKey);
+  };
   promise.then(landed, landed);
   return promise;
 }
