@@ -117,18 +117,9 @@ t.test('invalidateTags while Redis is down drops the local entries', async (t) =
 });
 
 t.test('getMany counts and reports one error however many of its tag checks fail', async (t) => {
-  const redis = await startRedis(t);
   // This user reads entries but not tag versions (`cache:#t:<tag>`): every tag check fails.
-  await redis.call(
-    'ACL',
-    'SETUSER',
-    'reader',
-    'on',
-    '>reader-secret',
-    '~cache:[^#]*',
-    '&*',
-    '+@all',
-  );
+  const reader = { name: 'reader', password: 'reader-secret', rules: '~cache:[^#]* &* +@all' };
+  const redis = await startRedis(t, { users: [reader] });
   const writer = cacheFor(t, await managerFor(t, await configFor(redis)));
   await writer.setMany([
     { key: 'a', value: 1, tags: ['x'] },
@@ -136,13 +127,13 @@ t.test('getMany counts and reports one error however many of its tag checks fail
     { key: 'c', value: 3 },
   ]);
   const errors: unknown[] = [];
-  const config = await configFor(redis, { username: 'reader', password: 'reader-secret' });
-  const reader = cacheFor(t, await managerFor(t, config), { onError: (e) => errors.push(e) });
-  await busUp(reader);
-  t.same(await reader.getMany(['a', 'b', 'c']), [undefined, undefined, 3], 'the untagged entry');
-  t.equal(reader.stats().l2.errors, 1, 'one error counted');
+  const config = await configFor(redis, { username: reader.name, password: reader.password });
+  const cache = cacheFor(t, await managerFor(t, config), { onError: (e) => errors.push(e) });
+  await busUp(cache);
+  t.same(await cache.getMany(['a', 'b', 'c']), [undefined, undefined, 3], 'the untagged entry');
+  t.equal(cache.stats().l2.errors, 1, 'one error counted');
   t.equal(errors.length, 1, 'one error reported');
   t.match(errors[0], { code: 'E_L2', cause: { message: /NOPERM/ } });
-  t.equal(await reader.get('a'), undefined, 'a get fails its own tag check');
-  t.equal(reader.stats().l2.errors, 2);
+  t.equal(await cache.get('a'), undefined, 'a get fails its own tag check');
+  t.equal(cache.stats().l2.errors, 2);
 });
